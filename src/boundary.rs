@@ -1,0 +1,299 @@
+//! Finding where each record starts and ends in a run of bytes.
+//!
+//! The rules, shared by every reader so that all of them agree:
+//! 1. Filler bytes between records (CR, LF, NUL, ^Z, space, tab) are skipped.
+//! 2. When leader/00-04 is five digits and the byte it points at is the record
+//!    terminator 0x1D, that is the record (the fast path: no scanning).
+//! 3. Otherwise the terminator decides: the record runs to the next 0x1D,
+//!    unless the declared length is plausible and a plausible leader follows
+//!    right after it (a record that lost its terminator).
+//! 4. At the end of the input, what is left is a truncated record when it is
+//!    at least a leader long, else trailing bytes.
+
+use memchr::memchr;
+
+use crate::error::Fault;
+use crate::leader::{LEADER_LEN, parse_digits};
+use crate::parse::RECORD_TERMINATOR;
+
+/// Bytes that may sit between records without meaning anything.
+#[inline]
+pub(crate) fn is_filler(b: u8) -> bool {
+    matches!(b, b'\r' | b'\n' | 0 | 0x1A | b' ' | b'\t')
+}
+
+/// Could `b` begin a record? Leader/00-04 and leader/12-16 are digits.
+#[inline]
+pub(crate) fn plausible_leader(b: &[u8]) -> bool {
+    b.len() >= LEADER_LEN && parse_digits(&b[0..5]).is_some() && parse_digits(&b[12..17]).is_some()
+}
+
+/// What [`next_frame`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Frame {
+    /// A record at `start..end`, after `skipped` filler bytes; `fault` says
+    /// how its boundary was repaired, if it was.
+    Record {
+        skipped: usize,
+        start: usize,
+        end: usize,
+        fault: Option<Fault>,
+    },
+    /// Nothing but `skipped` filler bytes and `trailing` bytes too short to be
+    /// a record remain.
+    End { skipped: usize, trailing: usize },
+    /// More input is needed to decide (only when `at_eof` is false).
+    NeedMore,
+}
+
+/// Remembers the next record terminator found by a scan, so that a run of
+/// records cut by their declared lengths never rescans the same bytes: the
+/// total scanning work stays linear in the input.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ScanHint {
+    /// No 0x1D in `buf[from..to]`, or a 0x1D at `to` when `found`.
+    from: usize,
+    to: usize,
+    found: bool,
+}
+
+impl ScanHint {
+    /// Position of the first 0x1D at or after `pos` in `buf`, scanning only
+    /// bytes not scanned before.
+    fn next_terminator(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
+        if pos >= self.from && pos <= self.to && self.to <= buf.len() {
+            if self.found {
+                return Some(self.to);
+            }
+            let r = memchr(RECORD_TERMINATOR, &buf[self.to..]).map(|i| self.to + i);
+            self.from = pos;
+            self.to = r.unwrap_or(buf.len());
+            self.found = r.is_some();
+            return r;
+        }
+        let r = memchr(RECORD_TERMINATOR, &buf[pos..]).map(|i| pos + i);
+        self.from = pos;
+        self.to = r.unwrap_or(buf.len());
+        self.found = r.is_some();
+        r
+    }
+
+    /// The buffer's first `n` bytes were dropped (stream readers).
+    pub(crate) fn shift(&mut self, n: usize) {
+        if self.from >= n {
+            self.from -= n;
+            self.to -= n;
+        } else {
+            *self = ScanHint::default();
+        }
+    }
+}
+
+/// Finds the next record in `buf` from `pos`.
+pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHint) -> Frame {
+    let mut start = pos;
+    while start < buf.len() && is_filler(buf[start]) {
+        start += 1;
+    }
+    let skipped = start - pos;
+    let rest = &buf[start..];
+    if rest.is_empty() {
+        return if at_eof {
+            Frame::End {
+                skipped,
+                trailing: 0,
+            }
+        } else {
+            Frame::NeedMore
+        };
+    }
+    if rest.len() < 5 && !at_eof {
+        return Frame::NeedMore;
+    }
+    let declared = rest.get(0..5).and_then(parse_digits);
+    // Rule 2: the declared length lands on a terminator.
+    if let Some(n) = declared {
+        if n > LEADER_LEN && n <= rest.len() && rest[n - 1] == RECORD_TERMINATOR {
+            return Frame::Record {
+                skipped,
+                start,
+                end: start + n,
+                fault: None,
+            };
+        }
+        if n > rest.len() && !at_eof && n <= crate::reader::MAX_DECLARED_LEN {
+            // The rest of the record has not been read yet.
+            return Frame::NeedMore;
+        }
+    }
+    // Rule 3: a lost terminator before a plausible next leader.
+    let lost_terminator =
+        declared.filter(|&n| n > LEADER_LEN && n < rest.len() && plausible_leader(&rest[n..]));
+    match hint.next_terminator(buf, start) {
+        Some(t) => {
+            let actual = t + 1 - start;
+            if let Some(n) = lost_terminator {
+                if n < actual {
+                    return Frame::Record {
+                        skipped,
+                        start,
+                        end: start + n,
+                        fault: Some(Fault::NoRecordTerminator),
+                    };
+                }
+            }
+            let fault = declared.map(|declared| Fault::LengthMismatch { declared, actual });
+            Frame::Record {
+                skipped,
+                start,
+                end: t + 1,
+                fault,
+            }
+        }
+        None if !at_eof => Frame::NeedMore,
+        None => {
+            if let Some(n) = lost_terminator {
+                return Frame::Record {
+                    skipped,
+                    start,
+                    end: start + n,
+                    fault: Some(Fault::NoRecordTerminator),
+                };
+            }
+            if rest.len() < LEADER_LEN {
+                return Frame::End {
+                    skipped,
+                    trailing: rest.len(),
+                };
+            }
+            let fault = match declared {
+                Some(n) if n > rest.len() => Fault::Truncated {
+                    declared: n,
+                    available: rest.len(),
+                },
+                _ => Fault::NoRecordTerminator,
+            };
+            Frame::Record {
+                skipped,
+                start,
+                end: buf.len(),
+                fault: Some(fault),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(buf: &[u8]) -> Frame {
+        next_frame(buf, 0, true, &mut ScanHint::default())
+    }
+
+    fn rec(len: usize) -> Vec<u8> {
+        let mut r = format!("{len:05}nam a2200025 a 4500").into_bytes();
+        r.push(0x1E);
+        r.resize(len - 1, b'x');
+        r.push(0x1D);
+        r
+    }
+
+    #[test]
+    fn fast_path() {
+        let r = rec(40);
+        assert_eq!(
+            frame(&r),
+            Frame::Record {
+                skipped: 0,
+                start: 0,
+                end: 40,
+                fault: None
+            }
+        );
+    }
+
+    #[test]
+    fn skips_filler() {
+        let mut b = b"\r\n\0\x1a ".to_vec();
+        b.extend(rec(30));
+        assert!(matches!(
+            frame(&b),
+            Frame::Record {
+                skipped: 5,
+                start: 5,
+                end: 35,
+                fault: None
+            }
+        ));
+    }
+
+    #[test]
+    fn wrong_length_uses_terminator() {
+        let mut r = rec(40);
+        r[..5].copy_from_slice(b"00042");
+        assert_eq!(
+            frame(&r),
+            Frame::Record {
+                skipped: 0,
+                start: 0,
+                end: 40,
+                fault: Some(Fault::LengthMismatch {
+                    declared: 42,
+                    actual: 40
+                })
+            }
+        );
+    }
+
+    #[test]
+    fn lost_terminator_before_next_leader() {
+        let mut b = rec(40);
+        b[39] = b'x';
+        b.extend(rec(30));
+        assert_eq!(
+            frame(&b),
+            Frame::Record {
+                skipped: 0,
+                start: 0,
+                end: 40,
+                fault: Some(Fault::NoRecordTerminator)
+            }
+        );
+    }
+
+    #[test]
+    fn end_cases() {
+        assert_eq!(
+            frame(b"\n\n"),
+            Frame::End {
+                skipped: 2,
+                trailing: 0
+            }
+        );
+        assert_eq!(
+            frame(b"\nabc"),
+            Frame::End {
+                skipped: 1,
+                trailing: 3
+            }
+        );
+        let r = rec(40);
+        assert_eq!(
+            frame(&r[..30]),
+            Frame::Record {
+                skipped: 0,
+                start: 0,
+                end: 30,
+                fault: Some(Fault::Truncated {
+                    declared: 40,
+                    available: 30
+                })
+            }
+        );
+        assert_eq!(
+            next_frame(&r[..30], 0, false, &mut ScanHint::default()),
+            Frame::NeedMore
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! [`FieldView`]: one field, borrowed.
+
+use std::borrow::Cow;
+
+use crate::parse::SUBFIELD_DELIMITER;
+use crate::{Subfields, Tag};
+
+/// A field borrowed from a record (a [`RecordView`](crate::RecordView) or an
+/// owned [`Record`](crate::Record)).
+///
+/// For control fields (`00X`) the value is everything; data fields start with
+/// two indicators followed by subfields.
+///
+/// ```
+/// use marcview::{FieldView, Tag};
+/// let f = FieldView::new(Tag::new(245), b"10\x1faTitle :\x1fbsubtitle");
+/// assert_eq!(f.indicators(), *b"10");
+/// assert_eq!(f.subfield(b'b'), Some(&b"subtitle"[..]));
+/// assert_eq!(f.subfields().count(), 2);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldView<'a> {
+    tag: Tag,
+    data: &'a [u8],
+}
+
+impl<'a> FieldView<'a> {
+    /// A view of `data` (the field's bytes without terminator).
+    #[inline]
+    pub fn new(tag: Tag, data: &'a [u8]) -> FieldView<'a> {
+        FieldView { tag, data }
+    }
+
+    /// The tag.
+    #[inline]
+    pub fn tag(&self) -> Tag {
+        self.tag
+    }
+
+    /// True for control fields (`00X`).
+    #[inline]
+    pub fn is_control(&self) -> bool {
+        self.tag.is_control()
+    }
+
+    /// The field's bytes as stored, without the field terminator: the value
+    /// of a control field, or indicators plus subfields of a data field.
+    #[inline]
+    pub fn raw_value(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The two indicators. Missing indicators read as blanks; only bytes
+    /// before the first subfield delimiter count.
+    #[inline]
+    pub fn indicators(&self) -> [u8; 2] {
+        let d = self.data;
+        if d.len() >= 3 && d[2] == SUBFIELD_DELIMITER {
+            return [d[0], d[1]];
+        }
+        let head = match memchr::memchr(SUBFIELD_DELIMITER, d) {
+            Some(i) => &d[..i],
+            None => d,
+        };
+        [
+            head.first().copied().unwrap_or(b' '),
+            head.get(1).copied().unwrap_or(b' '),
+        ]
+    }
+
+    /// The subfields, parsed lazily. Control fields have none.
+    #[inline]
+    pub fn subfields(&self) -> Subfields<'a> {
+        if self.is_control() {
+            Subfields::empty()
+        } else {
+            Subfields::new(self.data)
+        }
+    }
+
+    /// The value of the first subfield with `code`.
+    #[inline]
+    pub fn subfield(&self, code: u8) -> Option<&'a [u8]> {
+        self.subfields().find(|s| s.code == code).map(|s| s.value)
+    }
+
+    /// The values of every subfield with `code`, in order.
+    pub fn subfields_with(&self, code: u8) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        self.subfields()
+            .filter(move |s| s.code == code)
+            .map(|s| s.value)
+    }
+
+    /// The first subfield with `code` as text (see [`SubfieldView::text`](crate::SubfieldView::text)).
+    pub fn subfield_text(&self, code: u8) -> Option<Cow<'a, str>> {
+        self.subfield(code).map(String::from_utf8_lossy)
+    }
+
+    /// The field as text: a control field's value, or a data field's
+    /// subfield values joined by spaces. Borrowed whenever no joining or
+    /// repair is needed.
+    ///
+    /// ```
+    /// use marcview::{FieldView, Tag};
+    /// assert_eq!(FieldView::new(Tag::new(1), b"ocm1").text(), "ocm1");
+    /// assert_eq!(FieldView::new(Tag::new(650), b" 0\x1faCats\x1fxHistory").text(), "Cats History");
+    /// ```
+    pub fn text(&self) -> Cow<'a, str> {
+        if self.is_control() {
+            return String::from_utf8_lossy(self.data);
+        }
+        let mut subs = self.subfields();
+        let Some(first) = subs.next() else {
+            return Cow::Borrowed("");
+        };
+        let mut out = first.text();
+        for s in subs {
+            let o = out.to_mut();
+            o.push(' ');
+            o.push_str(&s.text());
+        }
+        out
+    }
+}

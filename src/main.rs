@@ -1,0 +1,2 @@
+//! The `marcview` command line (work in progress).
+fn main() {}

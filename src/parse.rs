@@ -1,0 +1,273 @@
+//! Turns the bytes of one delimited record into a [`RecordView`]: checks the
+//! leader, decodes and bounds-checks the directory, and in lenient mode
+//! repairs what it can, reporting each repair.
+//!
+//! Invariant on success: every [`Entry`] in the view's directory lies inside
+//! the record's bytes, so field access never needs a bounds check that can
+//! fail.
+
+use memchr::memchr;
+
+use crate::directory::{Directory, Entry, raw_entries};
+use crate::error::{Fault, Location, show};
+use crate::leader::{LEADER_LEN, parse_digits};
+use crate::reader::{Mode, WarningLog};
+use crate::{Error, Leader, RecordView, Tag};
+
+pub(crate) const RECORD_TERMINATOR: u8 = 0x1D;
+pub(crate) const FIELD_TERMINATOR: u8 = 0x1E;
+pub(crate) const SUBFIELD_DELIMITER: u8 = 0x1F;
+
+/// Where the record being parsed sits, for locating faults.
+pub(crate) struct Context<'l> {
+    pub(crate) mode: Mode,
+    /// 1-based record number.
+    pub(crate) record: u64,
+    /// Offset of the record's first byte in the input.
+    pub(crate) offset: u64,
+    /// The last 001 seen before this record.
+    pub(crate) last_001: &'l [u8],
+}
+
+/// Collects the faults of one record: in strict mode the first one is the
+/// error; in lenient mode each goes to the log.
+struct Faults<'c, 'l, 'w, 'a> {
+    ctx: &'c Context<'l>,
+    log: &'w mut WarningLog,
+    /// Directory decoded so far (to find this record's 001).
+    control_number: Option<&'a [u8]>,
+}
+
+impl Faults<'_, '_, '_, '_> {
+    fn location(&self, at: usize) -> Location {
+        let id = self.control_number.unwrap_or(self.ctx.last_001);
+        Location {
+            record: self.ctx.record,
+            record_offset: self.ctx.offset,
+            offset: self.ctx.offset + at as u64,
+            control_number: (!id.is_empty()).then(|| String::from_utf8_lossy(id).into_owned()),
+        }
+    }
+
+    /// A fault that lenient mode can repair.
+    fn repairable(&mut self, at: usize, fault: Fault) -> Result<(), Error> {
+        let location = self.location(at);
+        match self.ctx.mode {
+            Mode::Strict => Err(Error::Malformed { location, fault }),
+            Mode::Lenient => {
+                self.log.push(location, fault);
+                Ok(())
+            }
+        }
+    }
+
+    /// A fault nothing can repair.
+    fn fatal(&self, at: usize, fault: Fault) -> Error {
+        Error::Malformed {
+            location: self.location(at),
+            fault,
+        }
+    }
+}
+
+/// Parses one record. `raw` is the record as delimited by the reader,
+/// normally ending with 0x1D.
+pub(crate) fn parse_record<'a>(
+    raw: &'a [u8],
+    ctx: &Context<'_>,
+    log: &mut WarningLog,
+) -> Result<RecordView<'a>, Error> {
+    let mut faults = Faults {
+        ctx,
+        log,
+        control_number: None,
+    };
+    let Some(leader) = Leader::from_slice(raw) else {
+        return Err(faults.fatal(
+            0,
+            Fault::ShortLeader {
+                available: raw.len(),
+            },
+        ));
+    };
+    let lb = leader.as_bytes();
+    // Data ends before the record terminator (when there is one).
+    let data_end = if raw.last() == Some(&RECORD_TERMINATOR) {
+        raw.len() - 1
+    } else {
+        raw.len()
+    };
+
+    if parse_digits(&lb[0..5]).is_none() {
+        faults.repairable(
+            0,
+            Fault::BadRecordLength {
+                found: show(&lb[0..5]),
+            },
+        )?;
+    }
+    if &lb[10..12] != b"22" {
+        faults.repairable(
+            10,
+            Fault::BadIndicatorCount {
+                found: show(&lb[10..12]),
+            },
+        )?;
+    }
+    if &lb[20..24] != b"4500" {
+        faults.repairable(
+            20,
+            Fault::BadEntryMap {
+                found: show(&lb[20..24]),
+            },
+        )?;
+    }
+
+    let base = base_address(raw, data_end, &leader, &mut faults)?;
+    let dir = &raw[LEADER_LEN..base - 1];
+    if dir.len() % 12 != 0 {
+        faults.repairable(LEADER_LEN, Fault::DirectoryLength { len: dir.len() })?;
+    }
+
+    let mut entries = Directory::new();
+    let mut needs_recut = false;
+    for (i, e) in raw_entries(dir).iter().enumerate() {
+        let at = LEADER_LEN + i * 12;
+        let Some(tag) = Tag::from_bytes(e.tag) else {
+            faults.repairable(
+                at,
+                Fault::BadTag {
+                    entry: i,
+                    found: show(&e.tag),
+                },
+            )?;
+            continue;
+        };
+        let (Some(len), Some(start)) = (parse_digits(&e.length), parse_digits(&e.start)) else {
+            faults.repairable(
+                at + 3,
+                Fault::BadDirectoryEntry {
+                    entry: i,
+                    tag,
+                    found: show(&raw[at + 3..at + 12]),
+                },
+            )?;
+            continue;
+        };
+        let abs_start = base + start;
+        let abs_end = abs_start + len;
+        if len == 0 || abs_end > data_end {
+            if ctx.mode == Mode::Strict {
+                return Err(faults.fatal(
+                    at,
+                    Fault::FieldOutOfBounds {
+                        entry: i,
+                        tag,
+                        start,
+                        end: start + len,
+                        data_len: data_end - base,
+                    },
+                ));
+            }
+            needs_recut = true;
+        } else if raw[abs_end - 1] != FIELD_TERMINATOR {
+            if ctx.mode == Mode::Strict {
+                return Err(faults.fatal(abs_end - 1, Fault::FieldNotTerminated { entry: i, tag }));
+            }
+            needs_recut = true;
+        }
+        // Lengths are below 10^4 and starts below 10^5 + 10^5: u32 holds them.
+        let entry = Entry {
+            start: abs_start as u32,
+            len: len.saturating_sub(1) as u32,
+            tag,
+        };
+        if tag == Tag::new(1) && faults.control_number.is_none() && !needs_recut {
+            faults.control_number = Some(&raw[entry.range()]);
+        }
+        entries.push(entry);
+    }
+
+    if needs_recut {
+        recut(raw, base, data_end, &mut entries, &mut faults)?;
+    }
+
+    Ok(RecordView::from_parts(
+        raw, leader, entries, ctx.record, ctx.offset,
+    ))
+}
+
+/// Finds the base address of data, repairing it from the first field
+/// terminator after the leader in lenient mode.
+fn base_address(
+    raw: &[u8],
+    data_end: usize,
+    leader: &Leader,
+    faults: &mut Faults<'_, '_, '_, '_>,
+) -> Result<usize, Error> {
+    let declared = leader.base_address();
+    if let Some(b) = declared {
+        if b > LEADER_LEN && b <= data_end && raw[b - 1] == FIELD_TERMINATOR {
+            return Ok(b);
+        }
+    }
+    let found = memchr(FIELD_TERMINATOR, &raw[LEADER_LEN..data_end]).map(|i| LEADER_LEN + i + 1);
+    let fault = match declared {
+        Some(b) if b > LEADER_LEN && b <= data_end => Fault::DirectoryNotTerminated,
+        _ => Fault::BadBaseAddress {
+            found: show(&leader.as_bytes()[12..17]),
+            record_len: raw.len(),
+        },
+    };
+    match found {
+        Some(b) => {
+            faults.repairable(12, fault)?;
+            Ok(b)
+        }
+        None => Err(faults.fatal(12, fault)),
+    }
+}
+
+/// Re-derives field positions from the field terminators when the directory's
+/// lengths or starts are wrong (lenient mode only).
+///
+/// If the data area holds exactly as many terminated fields as the directory
+/// has entries, the fields are paired with the entries in order: this is the
+/// common case of lengths counted in characters instead of bytes. Otherwise
+/// each entry keeps its declared start (clamped to the data area) and ends at
+/// the first terminator from there.
+fn recut(
+    raw: &[u8],
+    base: usize,
+    data_end: usize,
+    entries: &mut Directory,
+    faults: &mut Faults<'_, '_, '_, '_>,
+) -> Result<(), Error> {
+    faults.repairable(base, Fault::FieldsRecut)?;
+    let data = &raw[base..data_end];
+    let pieces = memchr::memchr_iter(FIELD_TERMINATOR, data).count();
+    // A last piece without terminator before the record end counts as a field.
+    let tail = data.len() - memchr::memrchr(FIELD_TERMINATOR, data).map_or(0, |i| i + 1);
+    let fields = pieces + usize::from(tail > 0);
+    if fields == entries.len() {
+        let mut pos = 0;
+        for e in entries.iter_mut() {
+            let len = memchr(FIELD_TERMINATOR, &data[pos..]).unwrap_or(data.len() - pos);
+            e.start = (base + pos) as u32;
+            e.len = len as u32;
+            pos = (pos + len + 1).min(data.len());
+        }
+        return Ok(());
+    }
+    let n = entries.len();
+    for e in entries.iter_mut() {
+        let start = (e.start as usize).clamp(base, data_end);
+        let len = memchr(FIELD_TERMINATOR, &raw[start..data_end]).unwrap_or(data_end - start);
+        e.start = start as u32;
+        e.len = len as u32;
+    }
+    if fields < n {
+        faults.repairable(base, Fault::FieldCountMismatch { entries: n, fields })?;
+    }
+    Ok(())
+}
