@@ -197,8 +197,12 @@ pub(crate) fn parse_record<'a>(
     ))
 }
 
-/// Finds the base address of data, repairing it from the first field
-/// terminator after the leader in lenient mode.
+/// Finds the base address of data. When leader/12-16 is wrong or the
+/// directory lacks its terminator, lenient mode repairs it:
+/// 1. a declared base whose directory is whole entries of directory bytes
+///    (ASCII alphanumerics) is kept: only the terminator byte was damaged;
+/// 2. otherwise the directory ends at the first field terminator after the
+///    leader.
 fn base_address(
     raw: &[u8],
     data_end: usize,
@@ -206,15 +210,21 @@ fn base_address(
     faults: &mut Faults<'_, '_, '_, '_>,
 ) -> Result<usize, Error> {
     let declared = leader.base_address();
-    if let Some(b) = declared {
-        if b > LEADER_LEN && b <= data_end && raw[b - 1] == FIELD_TERMINATOR {
+    let in_range = declared.filter(|&b| b > LEADER_LEN && b <= data_end);
+    if let Some(b) = in_range {
+        if raw[b - 1] == FIELD_TERMINATOR {
+            return Ok(b);
+        }
+        let dir = &raw[LEADER_LEN..b - 1];
+        if dir.len() % 12 == 0 && dir.iter().all(u8::is_ascii_alphanumeric) {
+            faults.repairable(b - 1, Fault::DirectoryNotTerminated)?;
             return Ok(b);
         }
     }
     let found = memchr(FIELD_TERMINATOR, &raw[LEADER_LEN..data_end]).map(|i| LEADER_LEN + i + 1);
-    let fault = match declared {
-        Some(b) if b > LEADER_LEN && b <= data_end => Fault::DirectoryNotTerminated,
-        _ => Fault::BadBaseAddress {
+    let fault = match in_range {
+        Some(_) => Fault::DirectoryNotTerminated,
+        None => Fault::BadBaseAddress {
             found: show(&leader.as_bytes()[12..17]),
             record_len: raw.len(),
         },

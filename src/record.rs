@@ -72,18 +72,36 @@ impl Record {
         }
     }
 
-    /// Copies a view: leader as is, fields in directory order.
+    /// Copies a view: leader as is, fields in directory order. The field
+    /// bytes keep their layout in the data area, so that a record whose
+    /// directory is not in data order (allowed by ISO 2709) is rewritten
+    /// byte for byte.
     pub fn from_view(view: &RecordView<'_>) -> Record {
         let total: usize = view.entries().iter().map(|e| e.len as usize).sum();
         let mut data = Vec::with_capacity(total);
-        let mut entries = SmallVec::with_capacity(view.len());
-        for f in view.fields() {
-            entries.push(Entry {
-                start: data.len() as u32,
-                len: f.raw_value().len() as u32,
-                tag: f.tag(),
-            });
-            data.extend_from_slice(f.raw_value());
+        let mut entries: SmallVec<[Entry; RECORD_INLINE_FIELDS]> =
+            SmallVec::with_capacity(view.len());
+        let raw = view.raw();
+        let ordered = view.entries().windows(2).all(|w| w[0].start < w[1].start);
+        if ordered {
+            for e in view.entries() {
+                entries.push(Entry {
+                    start: data.len() as u32,
+                    len: e.len,
+                    tag: e.tag,
+                });
+                data.extend_from_slice(raw.get(e.range()).unwrap_or_default());
+            }
+        } else {
+            // Copy in data-area order, keep directory order in `entries`.
+            let mut order: Vec<usize> = (0..view.len()).collect();
+            order.sort_by_key(|&i| view.entries()[i].start);
+            entries.extend(view.entries().iter().copied());
+            for i in order {
+                let e = view.entries()[i];
+                entries[i].start = data.len() as u32;
+                data.extend_from_slice(raw.get(e.range()).unwrap_or_default());
+            }
         }
         Record {
             leader: *view.leader(),
@@ -351,7 +369,14 @@ impl Record {
 
     /// Appends the record as ISO 2709 to `out`. On error `out` is unchanged.
     pub fn write_iso2709_into(&self, out: &mut Vec<u8>, opts: WriteOptions) -> Result<(), Error> {
-        write_fields(&self.leader, self.fields(), out, opts).map_err(Error::from)
+        let ordered = self.entries.windows(2).all(|w| w[0].start < w[1].start);
+        if ordered {
+            return write_fields(&self.leader, self.fields(), None, out, opts).map_err(Error::from);
+        }
+        // Lay the data out as it is in the buffer (see `from_view`).
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        order.sort_by_key(|&i| self.entries[i].start);
+        write_fields(&self.leader, self.fields(), Some(&order), out, opts).map_err(Error::from)
     }
 }
 

@@ -23,9 +23,16 @@ pub struct WriteOptions {
 
 /// Appends `leader` and `fields` as one ISO 2709 record. Every length is
 /// computed in bytes. On error nothing is appended.
+///
+/// The directory lists the fields in the order given. `data_order`, when
+/// given, is a permutation of field indexes saying in which order the field
+/// bytes are laid out in the data area (ISO 2709 allows any layout; keeping
+/// the original one makes rewrites byte-identical); by default it is the
+/// directory order.
 pub(crate) fn write_fields<'f>(
     leader: &Leader,
     fields: impl ExactSizeIterator<Item = FieldView<'f>> + Clone,
+    data_order: Option<&[usize]>,
     out: &mut Vec<u8>,
     opts: WriteOptions,
 ) -> Result<(), WriteError> {
@@ -52,21 +59,50 @@ pub(crate) fn write_fields<'f>(
 
     out.reserve(total);
     out.extend_from_slice(leader.as_bytes());
-    let mut start = 0usize;
-    for f in fields.clone() {
-        let len = f.raw_value().len() + 1;
-        out.extend_from_slice(&f.tag().to_bytes());
-        push_digits(out, len.min(MAX_FIELD_LEN), 4);
-        push_digits(out, start.min(MAX_RECORD_LEN), 5);
-        start += len;
-    }
-    out.push(FIELD_TERMINATOR);
-    for f in fields {
-        out.extend_from_slice(f.raw_value());
-        out.push(FIELD_TERMINATOR);
+    match data_order.filter(|o| o.len() == n) {
+        None => {
+            let mut start = 0usize;
+            for f in fields.clone() {
+                let len = f.raw_value().len() + 1;
+                push_entry(out, &f, start);
+                start += len;
+            }
+            out.push(FIELD_TERMINATOR);
+            for f in fields {
+                out.extend_from_slice(f.raw_value());
+                out.push(FIELD_TERMINATOR);
+            }
+        }
+        Some(order) => {
+            let all: Vec<FieldView<'f>> = fields.collect();
+            let mut starts = vec![0usize; n];
+            let mut start = 0usize;
+            for &i in order {
+                if let (Some(s), Some(f)) = (starts.get_mut(i), all.get(i)) {
+                    *s = start;
+                    start += f.raw_value().len() + 1;
+                }
+            }
+            for (f, &s) in all.iter().zip(&starts) {
+                push_entry(out, f, s);
+            }
+            out.push(FIELD_TERMINATOR);
+            for &i in order {
+                if let Some(f) = all.get(i) {
+                    out.extend_from_slice(f.raw_value());
+                    out.push(FIELD_TERMINATOR);
+                }
+            }
+        }
     }
     out.push(RECORD_TERMINATOR);
     Ok(())
+}
+
+fn push_entry(out: &mut Vec<u8>, f: &FieldView<'_>, start: usize) {
+    out.extend_from_slice(&f.tag().to_bytes());
+    push_digits(out, (f.raw_value().len() + 1).min(MAX_FIELD_LEN), 4);
+    push_digits(out, start.min(MAX_RECORD_LEN), 5);
 }
 
 fn push_digits(out: &mut Vec<u8>, n: usize, width: usize) {
@@ -132,7 +168,7 @@ impl<W: Write> Writer<W> {
     /// building an owned record.
     pub fn write_view(&mut self, view: &RecordView<'_>) -> Result<(), Error> {
         self.buf.clear();
-        write_fields(view.leader(), view.fields(), &mut self.buf, self.opts)?;
+        write_fields(view.leader(), view.fields(), None, &mut self.buf, self.opts)?;
         self.flush_record()
     }
 
