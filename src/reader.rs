@@ -63,6 +63,19 @@ impl WarningLog {
         }
     }
 
+    /// Number of kept warnings.
+    pub(crate) fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Like `push`, but placed at index `at` of the kept list.
+    pub(crate) fn insert(&mut self, at: usize, location: Location, fault: Fault) {
+        self.total += 1;
+        if self.kept.len() < self.cap && at <= self.kept.len() {
+            self.kept.insert(at, Warning { location, fault });
+        }
+    }
+
     /// The kept warnings, oldest first.
     pub fn warnings(&self) -> &[Warning] {
         &self.kept
@@ -162,25 +175,33 @@ impl ReadState {
                     last_001,
                 };
                 let raw = &buf[start..end];
-                if let Some(fault) = fault {
-                    let mut loc = self.location(self.records, offset, last_001);
-                    if let Some(view_id) = quick_001(raw) {
-                        loc.control_number = Some(String::from_utf8_lossy(view_id).into_owned());
-                    }
-                    if let Fault::LengthMismatch { .. } | Fault::NoRecordTerminator = fault {
-                        loc.offset = offset + raw.len() as u64 - 1;
-                    }
-                    match self.opts.mode {
-                        Mode::Strict => {
-                            return Some(Err(Error::Malformed {
-                                location: loc,
-                                fault,
-                            }));
-                        }
-                        Mode::Lenient => self.log.push(loc, fault),
+                let Some(fault) = fault else {
+                    return Some(parse_record(raw, &ctx, &mut self.log));
+                };
+                let mut loc = self.location(self.records, offset, last_001);
+                if let Some(id) = quick_001(raw) {
+                    loc.control_number = Some(String::from_utf8_lossy(id).into_owned());
+                }
+                if let Fault::LengthMismatch { .. } | Fault::NoRecordTerminator = fault {
+                    loc.offset = offset + raw.len() as u64 - 1;
+                }
+                if self.opts.mode == Mode::Strict {
+                    return Some(Err(Error::Malformed {
+                        location: loc,
+                        fault,
+                    }));
+                }
+                // The boundary fault comes first in the log, but is labelled
+                // with the 001 the repaired record turns out to have.
+                let at = self.log.len();
+                let parsed = parse_record(raw, &ctx, &mut self.log);
+                if let Ok(view) = &parsed {
+                    if let Some(id) = view.control_number() {
+                        loc.control_number = Some(String::from_utf8_lossy(id).into_owned());
                     }
                 }
-                Some(parse_record(raw, &ctx, &mut self.log))
+                self.log.insert(at, loc, fault);
+                Some(parsed)
             }
         }
     }
@@ -190,13 +211,16 @@ impl ReadState {
 /// more than the first directory entries. Only used to label warnings.
 fn quick_001(raw: &[u8]) -> Option<&[u8]> {
     let base = raw.get(12..17).and_then(crate::leader::parse_digits)?;
-    let dir = raw.get(24..base.checked_sub(1)?)?;
+    if raw.get(base.checked_sub(1)?) != Some(&crate::parse::FIELD_TERMINATOR) {
+        return None;
+    }
+    let dir = raw.get(24..base - 1)?;
     for e in crate::directory::raw_entries(dir) {
         if &e.tag == b"001" {
             let len = crate::leader::parse_digits(&e.length)?;
             let start = crate::leader::parse_digits(&e.start)?;
             let v = raw.get(base + start..base + start + len.checked_sub(1)?)?;
-            return Some(v);
+            return v.iter().all(|&b| b >= 0x20).then_some(v);
         }
     }
     None
