@@ -22,10 +22,19 @@ pub(crate) fn is_filler(b: u8) -> bool {
     matches!(b, b'\r' | b'\n' | 0 | 0x1A | b' ' | b'\t')
 }
 
-/// Could `b` begin a record? Leader/00-04 and leader/12-16 are digits.
+/// Could `b` begin a record? Leader/00-04 and leader/12-16 are digits, the
+/// base address lies inside the declared length, and leader/06 (type of
+/// record) is a letter — which tells a leader from a run of directory
+/// entries, which are all digits.
 #[inline]
 pub(crate) fn plausible_leader(b: &[u8]) -> bool {
-    b.len() >= LEADER_LEN && parse_digits(&b[0..5]).is_some() && parse_digits(&b[12..17]).is_some()
+    if b.len() < LEADER_LEN || !b[6].is_ascii_alphabetic() {
+        return false;
+    }
+    match (parse_digits(&b[0..5]), parse_digits(&b[12..17])) {
+        (Some(len), Some(base)) => base > LEADER_LEN && base < len,
+        _ => false,
+    }
 }
 
 /// What [`next_frame`] found.

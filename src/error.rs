@@ -140,6 +140,17 @@ pub enum Fault {
         /// The field's tag.
         tag: Tag,
     },
+    /// A data field does not start with two indicators and a subfield
+    /// delimiter; its bytes before the first delimiter are not subfields.
+    #[error(
+        "data field {tag} (entry {entry}) does not start with two indicators and a subfield delimiter"
+    )]
+    BadFieldStart {
+        /// 0-based index among the record's fields.
+        entry: usize,
+        /// The field's tag.
+        tag: Tag,
+    },
     /// Directory lengths disagree with the field terminators; the fields were
     /// re-cut at the terminators.
     #[error("directory offsets disagree with the field terminators; fields re-cut at 0x1E")]

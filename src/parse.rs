@@ -192,6 +192,20 @@ pub(crate) fn parse_record<'a>(
         recut(raw, base, data_end, &mut entries, &mut faults)?;
     }
 
+    // Data fields start with two indicators and a delimiter (one byte
+    // compare per field on the fast path).
+    for (i, e) in entries.iter().enumerate() {
+        if e.tag.is_control() || e.len == 0 {
+            continue;
+        }
+        let field = &raw[e.range()];
+        let ok = field.len() == 2 || field.get(2) == Some(&SUBFIELD_DELIMITER);
+        if !ok {
+            let (entry, tag) = (i, e.tag);
+            faults.repairable(e.start as usize, Fault::BadFieldStart { entry, tag })?;
+        }
+    }
+
     Ok(RecordView::from_parts(
         raw, leader, entries, ctx.record, ctx.offset,
     ))

@@ -50,6 +50,18 @@ const KNOWN_DIFFERENCES: &[(&str, u64, &str)] = &[
          their terminators (1 subfield), pymarc reads on through the next fields (4)",
     ),
     (
+        "mrrc/e106_expected_subfield_delimiter.bin",
+        1,
+        "100 has 'X' where its first 0x1F belongs: marcview reports no subfields and warns \
+         (the raw value stays readable); yaz takes any byte there for a delimiter",
+    ),
+    (
+        "yaz/marc5.marc",
+        1,
+        "250 has '2' where its first 0x1F belongs: marcview reports no subfields and warns; \
+         yaz takes any byte there for a delimiter",
+    ),
+    (
         "pymarc-sdist/bad_indicator.dat",
         1,
         "a directory entry has the tag '0 2': tags are ASCII digits and uppercase letters, \
@@ -171,6 +183,78 @@ fn compare(view: &RecordView<'_>, py: &Value, values: bool) -> Result<(), String
     Ok(())
 }
 
+/// One record as yaz-marcdump printed it (`-o line`): its lines, and whether
+/// yaz printed diagnostics (lines in parentheses) for it.
+struct Yaz {
+    lines: Vec<Vec<u8>>,
+    diagnosed: bool,
+}
+
+fn yaz_expected(dir: &Path, path: &str) -> Option<Vec<Yaz>> {
+    let bytes = std::fs::read(dir.join("expected/yaz").join(format!("{path}.txt"))).ok()?;
+    let mut out = Vec::new();
+    let mut cur = Yaz {
+        lines: Vec::new(),
+        diagnosed: false,
+    };
+    for line in bytes.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            if !cur.lines.is_empty() || cur.diagnosed {
+                out.push(std::mem::replace(
+                    &mut cur,
+                    Yaz {
+                        lines: Vec::new(),
+                        diagnosed: false,
+                    },
+                ));
+            }
+        } else if line.starts_with(b"(") {
+            cur.diagnosed = true;
+        } else {
+            cur.lines.push(line.to_vec());
+        }
+    }
+    if !cur.lines.is_empty() {
+        out.push(cur);
+    }
+    Some(out)
+}
+
+/// Renders a view the way `yaz-marcdump -o line` does, bytes as they are.
+fn yaz_lines(view: &RecordView<'_>) -> Vec<Vec<u8>> {
+    let mut out = vec![view.leader().as_bytes().to_vec()];
+    for f in view.fields() {
+        let mut l = f.tag().to_string().into_bytes();
+        l.push(b' ');
+        if f.is_control() {
+            // yaz shows delimiters inside a control field as subfields.
+            // A leading delimiter is dropped, the code glued to its value.
+            let v = f.raw_value();
+            let v = v.strip_prefix(&[marcview::SUBFIELD_DELIMITER]).unwrap_or(v);
+            let mut parts = v.split(|&b| b == marcview::SUBFIELD_DELIMITER);
+            l.extend_from_slice(parts.next().unwrap_or_default());
+            for p in parts {
+                l.extend_from_slice(b" $");
+                if let Some((c, rest)) = p.split_first() {
+                    l.push(*c);
+                    l.push(b' ');
+                    l.extend_from_slice(rest);
+                }
+            }
+        } else {
+            l.extend_from_slice(&f.indicators());
+            for s in f.subfields() {
+                l.extend_from_slice(b" $");
+                l.push(s.code);
+                l.push(b' ');
+                l.extend_from_slice(s.value);
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
 #[derive(Default, Debug)]
 struct Totals {
     files: usize,
@@ -181,6 +265,8 @@ struct Totals {
     compared: usize,
     agreed: usize,
     pymarc_rejected: usize,
+    yaz_compared: usize,
+    yaz_agreed: usize,
 }
 
 #[test]
@@ -251,6 +337,50 @@ fn corpus_conformance() {
                 ));
             } else {
                 totals.round_trips += 1;
+            }
+        }
+
+        // Agreement with yaz-marcdump on every record yaz read without a
+        // diagnostic (yaz also follows declared lengths, so it is a second,
+        // independent oracle for records pymarc rejected).
+        if let Some(yaz) = yaz_expected(&dir, &row.path) {
+            for v in &views {
+                let Some(y) = yaz.get(v.record_number() as usize - 1) else {
+                    continue;
+                };
+                if y.diagnosed || y.lines.first().map(Vec::as_slice) != Some(v.leader().as_bytes())
+                {
+                    continue;
+                }
+                // Rule B again: yaz reads a UTF-8 character where a one-byte
+                // indicator or subfield code is expected.
+                let non_ascii_codes = v.fields().filter(|f| !f.is_control()).any(|f| {
+                    !f.indicators().is_ascii() || f.subfields().any(|s| !s.code.is_ascii())
+                });
+                // Rule C: where leader/10-11 is not "22", marcview still reads
+                // MARC 21 (two indicators, one-byte codes) and warns; yaz
+                // follows the leader's counts.
+                if non_ascii_codes || &v.leader().as_bytes()[10..12] != b"22" {
+                    continue;
+                }
+                totals.yaz_compared += 1;
+                let ours = yaz_lines(v);
+                if ours == y.lines {
+                    totals.yaz_agreed += 1;
+                } else {
+                    let first = ours
+                        .iter()
+                        .zip(&y.lines)
+                        .find(|(a, b)| a != b)
+                        .map(|(a, b)| format!("{} vs yaz {}", a.escape_ascii(), b.escape_ascii()))
+                        .unwrap_or_else(|| {
+                            format!("{} lines vs yaz {}", ours.len(), y.lines.len())
+                        });
+                    differences.insert(
+                        (row.path.clone(), v.record_number()),
+                        format!("yaz: {first}"),
+                    );
+                }
             }
         }
 
