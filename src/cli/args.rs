@@ -1,0 +1,115 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use super::convert::Format;
+
+/// Read MARC 21 records (ISO 2709) fast and forgivingly.
+///
+/// Inputs are files or `-` for standard input; gzip-compressed input is
+/// recognized by its first bytes. Exit status: 0 when all is well, 1 when
+/// the input has problems (warnings or unreadable records), 2 on a usage or
+/// I/O error.
+#[derive(Debug, Parser)]
+#[command(name = "marcview", version, about, long_about)]
+pub struct Cli {
+    /// Options every subcommand takes.
+    #[command(flatten)]
+    pub common: Common,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes (before or after its name).
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Treat every fault inside a record as an error (the record is
+    /// skipped) instead of repairing it.
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
+    /// Show at most N warnings on standard error (all are counted).
+    #[arg(long, value_name = "N", default_value_t = 50, global = true)]
+    pub max_warnings: u64,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Count records: one line per input when there are several, and the
+    /// total alone on the last line.
+    Count(Inputs),
+    /// Print records as mnemonic text (MarcEdit .mrk), separated by blank
+    /// lines.
+    Print(Inputs),
+    /// Summarize: record kinds, encodings, tag frequencies, field and
+    /// subfield counts, warnings and errors.
+    Stats(StatsArgs),
+    /// List every structural problem (record number, byte offset, 001),
+    /// then a summary. Exits with 1 if there is any problem.
+    Validate(Inputs),
+    /// Convert records to another format.
+    Convert(ConvertArgs),
+}
+
+/// Input files.
+#[derive(Debug, Args)]
+pub struct Inputs {
+    /// Input files; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Write JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Input files (counted together); `-` reads standard input.
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+/// Arguments of `convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: Format,
+    /// Input files (written one after the other); `-` reads standard input.
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["marcview", "--strict", "count", "a.mrc"]).unwrap();
+        let b = Cli::try_parse_from(["marcview", "count", "a.mrc", "--strict"]).unwrap();
+        assert!(a.common.strict && b.common.strict);
+    }
+
+    #[test]
+    fn inputs_are_required() {
+        assert!(Cli::try_parse_from(["marcview", "count"]).is_err());
+        assert!(Cli::try_parse_from(["marcview", "convert", "--to", "mrc"]).is_err());
+        assert!(Cli::try_parse_from(["marcview", "convert", "x.mrc"]).is_err());
+    }
+}

@@ -1,0 +1,246 @@
+//! [`scan`]: reads one input record by record, whichever way it is read
+//! (mapped or streamed), handing records to a callback and problems to a
+//! [`Report`].
+//!
+//! The reader's warnings are taken after each record, so memory stays
+//! bounded however many problems a file has.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use marcview::{Error, MappedFile, Mode, ReadOptions, Reader, RecordView, StreamReader, Warning};
+
+use super::CliError;
+use super::input::{self, Input, Source};
+use super::problems::Report;
+use super::progress::Progress;
+
+/// Warnings the reader keeps for one record before it only counts them.
+const MAX_WARNINGS_PER_RECORD: usize = 10_000;
+
+/// Records between two progress bar updates.
+const PROGRESS_EVERY: u64 = 1024;
+
+/// What one input held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records read (possibly after repairs).
+    pub records: u64,
+    /// Records that could not be read.
+    pub bad_records: u64,
+    /// Warnings, listed or not.
+    pub warnings: u64,
+}
+
+impl Summary {
+    /// True when the input had any warning or unreadable record.
+    pub fn has_problems(&self) -> bool {
+        self.bad_records + self.warnings > 0
+    }
+}
+
+/// How to scan.
+#[derive(Clone, Copy, Debug)]
+pub struct ScanOptions {
+    /// Strict or lenient reading.
+    pub mode: Mode,
+    /// No progress bar even for large inputs (the output goes to the same
+    /// terminal).
+    pub quiet: bool,
+}
+
+impl ScanOptions {
+    /// Options from the command line: `strict` reading or not, `quiet`
+    /// when the output goes to the terminal the bar would be drawn on.
+    pub fn new(strict: bool, quiet: bool) -> ScanOptions {
+        ScanOptions {
+            mode: if strict { Mode::Strict } else { Mode::Lenient },
+            quiet,
+        }
+    }
+}
+
+/// Opens `path` and [`scan`]s it.
+pub fn scan_path<F, R>(
+    path: &Path,
+    opts: ScanOptions,
+    on_record: &mut F,
+    report: &mut R,
+) -> Result<Summary, CliError>
+where
+    F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
+    R: Report,
+{
+    scan(input::open(path)?, opts, on_record, report)
+}
+
+/// Hands each record and each problem on, in input order.
+struct Driver<'d, F, R> {
+    name: &'d str,
+    on_record: &'d mut F,
+    report: &'d mut R,
+    summary: Summary,
+    /// Warnings passed to `report`.
+    listed: u64,
+    /// Cleared while problems are written to standard error.
+    progress: &'d Progress,
+}
+
+impl<F, R> Driver<'_, F, R>
+where
+    F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
+    R: Report,
+{
+    fn record(&mut self, view: &RecordView<'_>) -> Result<(), CliError> {
+        self.summary.records += 1;
+        (self.on_record)(view)
+    }
+
+    fn warnings(&mut self, warnings: Vec<Warning>) -> Result<(), CliError> {
+        if warnings.is_empty() {
+            return Ok(());
+        }
+        let progress = self.progress;
+        progress.suspend(|| {
+            for w in &warnings {
+                self.listed += 1;
+                self.report.warning(self.name, w)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn bad(&mut self, err: Error) -> Result<(), CliError> {
+        let read_error = |source| CliError::Read {
+            path: self.name.to_owned(),
+            source,
+        };
+        match err {
+            Error::Malformed { location, fault } => {
+                self.summary.bad_records += 1;
+                let progress = self.progress;
+                progress.suspend(|| self.report.bad_record(self.name, &location, &fault))
+            }
+            Error::Io(e) => Err(read_error(e)),
+            other => Err(read_error(io::Error::other(other.to_string()))),
+        }
+    }
+
+    fn finish(mut self, total_warnings: u64) -> Result<Summary, CliError> {
+        self.summary.warnings = total_warnings;
+        let unlisted = total_warnings.saturating_sub(self.listed);
+        if unlisted > 0 {
+            self.report.unlisted(self.name, unlisted)?;
+        }
+        Ok(self.summary)
+    }
+}
+
+/// Reads every record of `input`: each record read goes to `on_record`,
+/// each warning and unreadable record to `report`. Stops at the first
+/// error either returns, and at an I/O error of the input.
+pub fn scan<F, R>(
+    input: Input,
+    opts: ScanOptions,
+    on_record: &mut F,
+    report: &mut R,
+) -> Result<Summary, CliError>
+where
+    F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
+    R: Report,
+{
+    let Input {
+        name,
+        source,
+        size,
+        consumed,
+    } = input;
+    let read_opts = ReadOptions {
+        mode: opts.mode,
+        max_warnings: MAX_WARNINGS_PER_RECORD,
+    };
+    let progress = Progress::new(size, opts.quiet);
+    let mut d = Driver {
+        name: &name,
+        on_record,
+        report,
+        summary: Summary::default(),
+        listed: 0,
+        progress: &progress,
+    };
+    let total_warnings = match source {
+        Source::Mapped(map) => read_mapped(&map, read_opts, &mut d),
+        Source::Stream(raw) => read_stream(raw, read_opts, &mut d, || consumed.get()),
+    };
+    progress.finish();
+    d.finish(total_warnings?)
+}
+
+/// Reads a mapped file; returns the number of warnings.
+fn read_mapped<F, R>(
+    map: &MappedFile,
+    opts: ReadOptions,
+    d: &mut Driver<'_, F, R>,
+) -> Result<u64, CliError>
+where
+    F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
+    R: Report,
+{
+    let mut reader = Reader::with_options(map.bytes(), opts);
+    let mut n = 0u64;
+    while let Some(item) = reader.next() {
+        match item {
+            Ok(view) => {
+                d.record(&view)?;
+                d.warnings(reader.take_warnings())?;
+            }
+            Err(e) => {
+                d.warnings(reader.take_warnings())?;
+                d.bad(e)?;
+            }
+        }
+        n += 1;
+        if n % PROGRESS_EVERY == 0 && !d.progress.is_hidden() {
+            d.progress.set(reader.offset() as u64);
+        }
+    }
+    d.warnings(reader.take_warnings())?;
+    Ok(reader.warning_log().total())
+}
+
+/// Reads a stream; `position` tells how far into the underlying bytes it
+/// is. Returns the number of warnings.
+fn read_stream<F, R>(
+    raw: Box<dyn Read>,
+    opts: ReadOptions,
+    d: &mut Driver<'_, F, R>,
+    position: impl Fn() -> u64,
+) -> Result<u64, CliError>
+where
+    F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
+    R: Report,
+{
+    let mut reader = StreamReader::with_options(raw, opts);
+    let mut n = 0u64;
+    while let Some(item) = reader.next_record() {
+        // A view borrows the reader: be done with it before taking the
+        // warnings.
+        let bad = match item {
+            Ok(view) => {
+                d.record(&view)?;
+                None
+            }
+            Err(e) => Some(e),
+        };
+        d.warnings(reader.take_warnings())?;
+        if let Some(e) = bad {
+            d.bad(e)?;
+        }
+        n += 1;
+        if n % PROGRESS_EVERY == 0 && !d.progress.is_hidden() {
+            d.progress.set(position());
+        }
+    }
+    d.warnings(reader.take_warnings())?;
+    Ok(reader.warning_log().total())
+}
