@@ -77,6 +77,7 @@ pub(crate) fn parse_record<'a>(
     ctx: &Context<'_>,
     log: &mut WarningLog,
 ) -> Result<RecordView<'a>, Error> {
+    let first_warning = log.len();
     let mut faults = Faults {
         ctx,
         log,
@@ -206,6 +207,13 @@ pub(crate) fn parse_record<'a>(
         }
     }
 
+    // Faults found before the 001 was known are labelled with it now.
+    if faults.log.len() > first_warning {
+        if let Some(id) = entries.iter().find(|e| e.tag == Tag::new(1)) {
+            let id = String::from_utf8_lossy(&raw[id.range()]);
+            faults.log.relabel_from(first_warning, &id);
+        }
+    }
     Ok(RecordView::from_parts(
         raw, leader, entries, ctx.record, ctx.offset,
     ))

@@ -68,6 +68,15 @@ impl WarningLog {
         self.kept.len()
     }
 
+    /// Sets the control number of the kept warnings from index `at` on.
+    pub(crate) fn relabel_from(&mut self, at: usize, id: &str) {
+        for w in self.kept.iter_mut().skip(at) {
+            if w.location.control_number.as_deref() != Some(id) {
+                w.location.control_number = Some(id.to_owned());
+            }
+        }
+    }
+
     /// Like `push`, but placed at index `at` of the kept list.
     pub(crate) fn insert(&mut self, at: usize, location: Location, fault: Fault) {
         self.total += 1;

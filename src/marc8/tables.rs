@@ -12,6 +12,8 @@
 //! double-width diacritic (ANSEL 0xEC and 0xFB), whose preferred Unicode form is
 //! the single mark given by the first half.
 
+#![allow(clippy::unreadable_literal)]
+
 /// Flag in a single-byte table entry: the character is a combining mark.
 pub(crate) const COMBINING: u32 = 0x8000_0000;
 /// Flag in a single-byte table entry: the code produces no character.
@@ -19,6 +21,7 @@ pub(crate) const NO_OUTPUT: u32 = 0x4000_0000;
 /// Flag in [`REVERSE`]: the MARC-8 character is a combining mark.
 pub(crate) const REV_COMBINING: u8 = 1;
 /// Flag in [`REVERSE`]: the mapping comes from an `<alt>` element.
+#[allow(dead_code)] // informational: alternatives sort after preferred mappings
 pub(crate) const REV_ALT: u8 = 2;
 
 /// Basic Latin (ASCII) (ISO final byte 0x42): 94 codes, indexed by 7-bit code - 0x21.
