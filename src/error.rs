@@ -151,6 +151,14 @@ pub enum Fault {
         /// The field's tag.
         tag: Tag,
     },
+    /// Text that is not valid in the record's character encoding.
+    #[error("field {tag}: {detail}")]
+    BadCharacters {
+        /// The field's tag.
+        tag: Tag,
+        /// What was wrong, with the bytes.
+        detail: String,
+    },
     /// Directory lengths disagree with the field terminators; the fields were
     /// re-cut at the terminators.
     #[error("directory offsets disagree with the field terminators; fields re-cut at 0x1E")]

@@ -55,6 +55,7 @@ mod stream_reader;
 mod subfield;
 mod tag;
 mod tag_query;
+pub mod transcode;
 mod writer;
 #[cfg(feature = "xml")]
 pub mod xml;
