@@ -253,6 +253,17 @@ pub enum Error {
     /// A value passed to an editing method is not acceptable.
     #[error("invalid value: {0}")]
     InvalidValue(String),
+    /// Reading MARCXML failed.
+    #[cfg(feature = "xml")]
+    #[error(transparent)]
+    Xml(#[from] crate::xml::XmlError),
+    /// Reading MARC-in-JSON failed.
+    #[cfg(feature = "json")]
+    #[error(transparent)]
+    Json(#[from] crate::json::JsonError),
+    /// Reading mnemonic text failed.
+    #[error(transparent)]
+    Mnemonic(#[from] crate::mnemonic::MnemonicError),
 }
 
 impl Error {

@@ -38,6 +38,7 @@ mod directory;
 mod error;
 mod field;
 mod field_view;
+mod format;
 #[cfg(feature = "json")]
 pub mod json;
 mod leader;
@@ -64,6 +65,7 @@ pub use directory::{Entry, INLINE_FIELDS};
 pub use error::{Error, Fault, Location, Warning, WriteError};
 pub use field::Field;
 pub use field_view::FieldView;
+pub use format::{FormatFault, RecordSource};
 pub use leader::{Encoding, LEADER_LEN, Leader, RecordKind};
 pub use mapped_file::MappedFile;
 pub use reader::{Mode, ReadOptions, Reader, WarningLog};
