@@ -560,3 +560,82 @@ fn corpus_gzip_file_counts_like_its_plain_twin() {
     let (ok, _, _) = library_counts(&std::fs::read(&plain).unwrap());
     assert_eq!(b.stdout, format!("{ok}\n"));
 }
+
+/// Records with non-ASCII text, for the format round trips.
+fn unicode_mrc() -> Vec<u8> {
+    let mut w = Writer::new(Vec::new());
+    for (i, title) in [
+        "Ærø – Δελφοί",
+        "Привет, мир",
+        "日本語の本 & <xml> \"quotes\" $5",
+    ]
+    .iter()
+    .enumerate()
+    {
+        w.write(&record(&format!("u{i}"), title)).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+#[test]
+fn convert_every_format_pair_round_trips() {
+    let dir = TempDir::new("formats");
+    let bytes = unicode_mrc();
+    let src = dir.write("source.mrc", &bytes);
+    for to in ["xml", "json", "ndjson", "mrk", "print", "mrc"] {
+        let mid = dir.path(&format!("a.{to}"));
+        let r = marcview(&["convert", "--to", to, s(&src), "-o", s(&mid)], None);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "to {to}");
+        // Back to ISO 2709, the format recognized from the first bytes and
+        // named explicitly.
+        let from = match to {
+            "print" | "mrk" => "mrk",
+            "ndjson" => "json",
+            other => other,
+        };
+        for args in [vec![], vec!["--from", from]] {
+            let mut a = vec!["convert", "--to", "mrc", s(&mid)];
+            a.extend(args.iter().copied());
+            let r = marcview(&a, None);
+            assert_eq!(r.code, 0, "{to} back to mrc: {}", r.stderr);
+            assert_eq!(r.stdout_bytes, bytes, "{to} back to mrc");
+        }
+        // Every command reads every format.
+        let r = marcview(&["count", s(&mid)], None);
+        assert_eq!(r.stdout.trim(), "3", "count of {to}");
+    }
+}
+
+#[test]
+fn convert_decodes_marc8_for_unicode_formats() {
+    let dir = TempDir::new("marc8");
+    let mut r = record("m1", "x");
+    r.leader_mut().set_coding_byte(b' ');
+    r.edit_field(1, |f| f.set_subfield(b'a', b"Dvo\xE9r\xE2ak".as_slice()))
+        .unwrap();
+    let f = dir.write("m.mrc", &r.to_iso2709().unwrap());
+    let out = marcview(&["convert", "--to", "json", s(&f)], None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json[0]["leader"].as_str().unwrap().as_bytes()[9], b'a');
+    assert_eq!(json[0]["fields"][1]["245"]["subfields"][0]["a"], "Dvořák");
+    // mrk keeps the MARC-8 bytes unless asked for UTF-8.
+    let kept = marcview(&["convert", "--to", "mrk", s(&f)], None);
+    assert!(!kept.stdout.contains("Dvořák"), "{}", kept.stdout);
+    let utf8 = marcview(&["convert", "--to", "mrk", "--utf8", s(&f)], None);
+    assert!(utf8.stdout.contains("Dvořák"), "{}", utf8.stdout);
+    // A broken escape is a located warning, and exit 1.
+    let mut bad = record("m2", "x");
+    bad.leader_mut().set_coding_byte(b' ');
+    bad.edit_field(1, |f| f.set_subfield(b'a', b"ab\x1B".as_slice()))
+        .unwrap();
+    let f = dir.write("bad.mrc", &bad.to_iso2709().unwrap());
+    let out = marcview(&["convert", "--to", "xml", s(&f)], None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("record 1 at byte") && out.stderr.contains("MARC-8"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("ab\u{FFFD}"), "{}", out.stdout);
+}

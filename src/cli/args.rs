@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use super::convert::Format;
+use super::text_input::InputFormat;
 
 /// Read MARC 21 records (ISO 2709) fast and forgivingly.
 ///
@@ -38,6 +39,53 @@ pub struct Common {
     /// Show at most N warnings on standard error (all are counted).
     #[arg(long, value_name = "N", default_value_t = 50, global = true)]
     pub max_warnings: u64,
+
+    /// Input format; `auto` decides from the first bytes (`<` MARCXML,
+    /// `{`/`[` MARC-in-JSON, `=` mnemonic, else ISO 2709).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "auto",
+        global = true
+    )]
+    pub from: InputFormat,
+
+    /// How to read the records' text: `auto` takes leader/09 as a hint and
+    /// checks it against the bytes (MARC-8-flagged records that are really
+    /// UTF-8, and the reverse, are recognized).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ENCODING",
+        default_value = "auto",
+        global = true
+    )]
+    pub encoding: EncodingArg,
+}
+
+/// Values of `--encoding`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodingArg {
+    /// Leader/09 checked against the bytes.
+    #[default]
+    Auto,
+    /// UTF-8 whatever leader/09 says.
+    Utf8,
+    /// MARC-8 whatever leader/09 says.
+    Marc8,
+}
+
+impl EncodingArg {
+    /// The library's equivalent.
+    pub fn source(self) -> marcview::transcode::SourceEncoding {
+        use marcview::transcode::SourceEncoding;
+        match self {
+            EncodingArg::Auto => SourceEncoding::Auto,
+            EncodingArg::Utf8 => SourceEncoding::Utf8,
+            EncodingArg::Marc8 => SourceEncoding::Marc8,
+        }
+    }
 }
 
 /// The subcommands.
@@ -81,9 +129,13 @@ pub struct StatsArgs {
 /// Arguments of `convert`.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Output format.
+    /// Output format. MARCXML and JSON are Unicode: MARC-8 records are
+    /// decoded to UTF-8 (NFC) and leader/09 set to `a`.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: Format,
+    /// Decode MARC-8 records to UTF-8 for `mrc` and `mrk` output too.
+    #[arg(long)]
+    pub utf8: bool,
     /// Input files (written one after the other); `-` reads standard input.
     #[command(flatten)]
     pub inputs: Inputs,

@@ -21,7 +21,7 @@ pub fn run(common: &Common, args: &Inputs) -> Status {
             return status;
         }
     };
-    let opts = ScanOptions::new(common.strict, false);
+    let opts = ScanOptions::new(common.strict, false).with_format(common.from);
     let mut report = StderrReport::new(common.max_warnings);
     let several = args.files.len() > 1;
     let mut total = 0u64;

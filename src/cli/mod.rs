@@ -13,6 +13,7 @@ mod progress;
 mod scan;
 mod stats;
 mod status;
+mod text_input;
 mod validate;
 
 use std::process::ExitCode;

@@ -19,7 +19,7 @@ pub fn run(common: &Common, args: &Inputs) -> Status {
             return status;
         }
     };
-    let opts = ScanOptions::new(common.strict, out.is_terminal());
+    let opts = ScanOptions::new(common.strict, out.is_terminal()).with_format(common.from);
     let mut report = StderrReport::new(common.max_warnings);
     let mut stopped = false;
     for path in &args.files {

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use marcview::{Fault, Location, Warning};
 
 use super::CliError;
+use super::text_input::TextProblem;
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +47,17 @@ pub trait Report {
     ) -> Result<(), CliError>;
     /// `n` warnings that were counted but not kept by the reader.
     fn unlisted(&mut self, input: &str, n: u64) -> Result<(), CliError>;
+    /// A problem of a text-format input (MARCXML, JSON, mnemonic), whose
+    /// reader located it itself.
+    fn text_problem(&mut self, input: &str, problem: &TextProblem) -> Result<(), CliError>;
+}
+
+/// Writes the line of a text-format problem.
+pub fn write_text_line(out: &mut impl Write, input: &str, problem: &TextProblem) -> io::Result<()> {
+    match problem {
+        TextProblem::Warning(m) => writeln!(out, "{input}: warning: {m}"),
+        TextProblem::Error(m) => writeln!(out, "{input}: error: {m} (record skipped)"),
+    }
 }
 
 /// Shows the first problems on standard error and counts them all.
@@ -131,6 +143,18 @@ impl Report for StderrReport {
 
     fn unlisted(&mut self, _input: &str, n: u64) -> Result<(), CliError> {
         self.warnings += n;
+        Ok(())
+    }
+
+    fn text_problem(&mut self, input: &str, problem: &TextProblem) -> Result<(), CliError> {
+        match problem {
+            TextProblem::Warning(_) => self.warnings += 1,
+            TextProblem::Error(_) => self.errors += 1,
+        }
+        if self.shown < self.max_shown {
+            self.shown += 1;
+            let _ = write_text_line(&mut self.sink, input, problem);
+        }
         Ok(())
     }
 }

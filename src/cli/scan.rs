@@ -5,7 +5,7 @@
 //! The reader's warnings are taken after each record, so memory stays
 //! bounded however many problems a file has.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use marcview::{Error, MappedFile, Mode, ReadOptions, Reader, RecordView, StreamReader, Warning};
@@ -14,6 +14,7 @@ use super::CliError;
 use super::input::{self, Input, Source};
 use super::problems::Report;
 use super::progress::Progress;
+use super::text_input::{InputFormat, TextProblem, TextReader, ViewMaker};
 
 /// Warnings the reader keeps for one record before it only counts them.
 const MAX_WARNINGS_PER_RECORD: usize = 10_000;
@@ -47,6 +48,8 @@ pub struct ScanOptions {
     /// No progress bar even for large inputs (the output goes to the same
     /// terminal).
     pub quiet: bool,
+    /// The input format (`Auto`: decided from the first bytes).
+    pub format: InputFormat,
 }
 
 impl ScanOptions {
@@ -56,7 +59,14 @@ impl ScanOptions {
         ScanOptions {
             mode: if strict { Mode::Strict } else { Mode::Lenient },
             quiet,
+            format: InputFormat::Auto,
         }
+    }
+
+    /// The same, reading `format`.
+    pub fn with_format(mut self, format: InputFormat) -> ScanOptions {
+        self.format = format;
+        self
     }
 }
 
@@ -126,6 +136,15 @@ where
         }
     }
 
+    fn text_problem(&mut self, problem: TextProblem) -> Result<(), CliError> {
+        match problem {
+            TextProblem::Warning(_) => self.listed += 1,
+            TextProblem::Error(_) => self.summary.bad_records += 1,
+        }
+        let progress = self.progress;
+        progress.suspend(|| self.report.text_problem(self.name, &problem))
+    }
+
     fn finish(mut self, total_warnings: u64) -> Result<Summary, CliError> {
         self.summary.warnings = total_warnings;
         let unlisted = total_warnings.saturating_sub(self.listed);
@@ -169,11 +188,66 @@ where
         progress: &progress,
     };
     let total_warnings = match source {
-        Source::Mapped(map) => read_mapped(&map, read_opts, &mut d),
-        Source::Stream(raw) => read_stream(raw, read_opts, &mut d, || consumed.get()),
+        Source::Mapped(map) => {
+            let format = opts
+                .format
+                .sniff(&map.bytes()[..map.bytes().len().min(4096)]);
+            match TextReader::new(format, map.bytes()) {
+                Some(text) => read_text(text, &mut d),
+                None => read_mapped(&map, read_opts, &mut d),
+            }
+        }
+        Source::Stream(raw) => {
+            let mut buffered = BufReader::with_capacity(64 * 1024, raw);
+            let head = buffered.fill_buf().map_err(|source| CliError::Read {
+                path: name.clone(),
+                source,
+            })?;
+            let format = opts.format.sniff(head);
+            if format.is_iso2709() {
+                read_stream(Box::new(buffered), read_opts, &mut d, || consumed.get())
+            } else {
+                match TextReader::new(format, buffered) {
+                    Some(text) => read_text(text, &mut d),
+                    None => Ok(0),
+                }
+            }
+        }
     };
     progress.finish();
     d.finish(total_warnings?)
+}
+
+/// Reads records in a text format; returns the number of warnings.
+fn read_text<B, F, R>(mut reader: TextReader<B>, d: &mut Driver<'_, F, R>) -> Result<u64, CliError>
+where
+    B: BufRead,
+    F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
+    R: Report,
+{
+    let mut maker = ViewMaker::default();
+    while let Some(item) = reader.next_record() {
+        match item {
+            Ok(rec) => match maker.view(&rec) {
+                Ok(view) => d.record(&view)?,
+                Err(e) => d.text_problem(TextProblem::Error(e.to_string()))?,
+            },
+            Err(e) if e.fatal => {
+                return Err(CliError::Read {
+                    path: d.name.to_owned(),
+                    source: io::Error::other(e.message),
+                });
+            }
+            Err(e) => d.text_problem(TextProblem::Error(e.message))?,
+        }
+        for w in reader.take_warnings() {
+            d.text_problem(TextProblem::Warning(w))?;
+        }
+    }
+    for w in reader.take_warnings() {
+        d.text_problem(TextProblem::Warning(w))?;
+    }
+    Ok(reader.warning_total())
 }
 
 /// Reads a mapped file; returns the number of warnings.

@@ -14,8 +14,9 @@ use super::Status;
 use super::args::{Common, Inputs};
 use super::input::display_name;
 use super::output::Output;
-use super::problems::{Report, Severity, plural, write_line};
+use super::problems::{Report, Severity, plural, write_line, write_text_line};
 use super::scan::{ScanOptions, Summary, scan_path};
+use super::text_input::TextProblem;
 
 /// Writes each problem to the output as it is found.
 struct ListReport {
@@ -42,6 +43,10 @@ impl Report for ListReport {
     ) -> Result<(), CliError> {
         write_line(&mut self.out, input, Severity::Error, location, fault)
             .map_err(|e| self.out.error(e))
+    }
+
+    fn text_problem(&mut self, input: &str, problem: &TextProblem) -> Result<(), CliError> {
+        write_text_line(&mut self.out, input, problem).map_err(|e| self.out.error(e))
     }
 
     fn unlisted(&mut self, input: &str, n: u64) -> Result<(), CliError> {
@@ -80,7 +85,7 @@ pub fn run(common: &Common, args: &Inputs) -> Status {
             return status;
         }
     };
-    let opts = ScanOptions::new(false, out.is_terminal());
+    let opts = ScanOptions::new(false, out.is_terminal()).with_format(common.from);
     let mut report = ListReport { out };
     let mut total = Summary::default();
     for path in &args.files {
