@@ -59,7 +59,7 @@ pub enum TextProblem {
 /// A reader of one of the text formats.
 pub enum TextReader<R> {
     /// MARCXML.
-    Xml(XmlReader<R>),
+    Xml(Box<XmlReader<R>>),
     /// MARC-in-JSON.
     Json(JsonReader<R>),
     /// Mnemonic.
@@ -71,7 +71,7 @@ impl<R: BufRead> TextReader<R> {
     /// elsewhere; `None` for those).
     pub fn new(format: InputFormat, inner: R) -> Option<TextReader<R>> {
         match format {
-            InputFormat::Xml => Some(TextReader::Xml(XmlReader::new(inner))),
+            InputFormat::Xml => Some(TextReader::Xml(Box::new(XmlReader::new(inner)))),
             InputFormat::Json => Some(TextReader::Json(JsonReader::new(inner))),
             InputFormat::Mrk => Some(TextReader::Mrk(MnemonicReader::new(inner))),
             InputFormat::Auto | InputFormat::Mrc => None,
