@@ -639,3 +639,48 @@ fn convert_decodes_marc8_for_unicode_formats() {
     );
     assert!(out.stdout.contains("ab\u{FFFD}"), "{}", out.stdout);
 }
+
+#[test]
+fn any_thread_count_gives_the_same_output() {
+    let dir = TempDir::new("threads");
+    // Enough records (over 1 MB) for several shards of the parallel scanner
+    // (256 KiB at least each), with damage in places so that cuts land near
+    // faults.
+    let mut bytes = Vec::new();
+    for i in 0..12_000 {
+        bytes.extend(
+            record(&format!("t{i}"), &format!("Title {i}"))
+                .to_iso2709()
+                .unwrap(),
+        );
+        if i % 371 == 0 {
+            bytes.extend_from_slice(b"\r\n");
+        }
+        if i % 911 == 5 {
+            let n = bytes.len();
+            bytes[n - 3] = b'#'; // a field terminator lost
+        }
+    }
+    assert!(bytes.len() > 1_000_000);
+    let f = dir.write("many.mrc", &bytes);
+    for cmd in [
+        vec!["count"],
+        vec!["stats", "--json"],
+        vec!["validate"],
+        vec!["--strict", "count"],
+    ] {
+        let run = |j: &str| {
+            let mut a = cmd.clone();
+            a.extend(["-j", j, s(&f)]);
+            marcview(&a, None)
+        };
+        let one = run("1");
+        assert_eq!(one.code, 1, "{cmd:?}: the file has problems");
+        for j in ["2", "3", "8"] {
+            let other = run(j);
+            assert_eq!(other.code, one.code, "{cmd:?} -j {j}");
+            assert_eq!(other.stdout, one.stdout, "{cmd:?} -j {j}");
+            assert_eq!(other.stderr, one.stderr, "{cmd:?} -j {j}");
+        }
+    }
+}

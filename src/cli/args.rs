@@ -40,6 +40,12 @@ pub struct Common {
     #[arg(long, value_name = "N", default_value_t = 50, global = true)]
     pub max_warnings: u64,
 
+    /// Worker threads for `count`, `stats` and `validate` on ISO 2709 files
+    /// (default: all cores). The output is the same for any number.
+    /// Streams, text formats, `print` and `convert` are read on one thread.
+    #[arg(short = 'j', long, value_name = "N", global = true)]
+    pub threads: Option<usize>,
+
     /// Input format; `auto` decides from the first bytes (`<` MARCXML,
     /// `{`/`[` MARC-in-JSON, `=` mnemonic, else ISO 2709).
     #[arg(
@@ -62,6 +68,15 @@ pub struct Common {
         global = true
     )]
     pub encoding: EncodingArg,
+}
+
+impl Common {
+    /// The number of worker threads to use.
+    pub fn thread_count(&self) -> usize {
+        self.threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
 }
 
 /// Values of `--encoding`.

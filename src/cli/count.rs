@@ -8,7 +8,7 @@ use super::args::{Common, Inputs};
 use super::input::display_name;
 use super::output::Output;
 use super::problems::StderrReport;
-use super::scan::{ScanOptions, scan_path};
+use super::scan::{ScanOptions, fold_path};
 
 /// Runs `count`. With several inputs, writes `N<TAB>name` per input before
 /// the total. Unreadable records are not counted (they are reported).
@@ -26,7 +26,17 @@ pub fn run(common: &Common, args: &Inputs) -> Status {
     let several = args.files.len() > 1;
     let mut total = 0u64;
     for path in &args.files {
-        let result = scan_path(path, opts, &mut |_| Ok(()), &mut report).and_then(|summary| {
+        let threads = common.thread_count();
+        let scanned = fold_path(
+            path,
+            opts,
+            threads,
+            || (),
+            |(), _| (),
+            |(), ()| (),
+            &mut report,
+        );
+        let result = scanned.and_then(|((), summary)| {
             total += summary.records;
             if several {
                 writeln!(out, "{}\t{}", summary.records, display_name(path))

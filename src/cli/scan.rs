@@ -318,3 +318,107 @@ where
     d.warnings(reader.take_warnings())?;
     Ok(reader.warning_log().total())
 }
+
+/// Reads every record of the input at `path`, folding the good ones into a
+/// value, on `threads` threads when the input is a mapped ISO 2709 file
+/// (other inputs are read sequentially). Problems reach `report` in input
+/// order either way, and the result is the same for any number of threads:
+/// `reduce` sees the partial results in input order, and `init()` must be
+/// neutral for it.
+pub fn fold_path<T, I, F, G, R>(
+    path: &Path,
+    opts: ScanOptions,
+    threads: usize,
+    init: I,
+    fold: F,
+    reduce: G,
+    report: &mut R,
+) -> Result<(T, Summary), CliError>
+where
+    T: Send,
+    I: Fn() -> T + Sync + Send,
+    F: Fn(T, &RecordView<'_>) -> T + Sync + Send,
+    G: Fn(T, T) -> T + Sync + Send,
+    R: Report,
+{
+    let input = input::open(path)?;
+    let parallel_map = match &input.source {
+        Source::Mapped(map) if threads > 1 => {
+            let head = &map.bytes()[..map.bytes().len().min(4096)];
+            opts.format.sniff(head).is_iso2709()
+        }
+        _ => false,
+    };
+    if !parallel_map {
+        let mut acc = Some(init());
+        let summary = scan(
+            input,
+            opts,
+            &mut |view: &RecordView<'_>| {
+                acc = acc.take().map(|a| fold(a, view));
+                Ok(())
+            },
+            report,
+        )?;
+        return Ok((acc.unwrap_or_else(&init), summary));
+    }
+    let Source::Mapped(map) = input.source else {
+        return Err(CliError::Usage(
+            "internal: parallel scan of a stream".into(),
+        ));
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let read_opts = ReadOptions {
+        mode: opts.mode,
+        max_warnings: usize::MAX,
+    };
+    // Each batch: its fold, and its unreadable records (rare) in order.
+    let ((acc, errors), mut par_summary) = pool.install(|| {
+        marcview::parallel::ParallelReader::with_options(map.bytes(), read_opts).fold_records(
+            || (init(), Vec::new()),
+            |(a, mut errs): (T, Vec<Error>), r| match r {
+                Ok(view) => (fold(a, &view), errs),
+                Err(e) => {
+                    errs.push(e);
+                    (a, errs)
+                }
+            },
+            |(a, mut ea), (b, eb)| {
+                ea.extend(eb);
+                (reduce(a, b), ea)
+            },
+        )
+    });
+    // Problems in input order: a record's warnings before its error.
+    let warnings = par_summary.take_warnings();
+    let total_warnings = par_summary.warning_log().total();
+    let bad_records = errors.len() as u64;
+    let progress = Progress::new(None, true);
+    let mut d = Driver {
+        name: &input.name,
+        on_record: &mut |_: &RecordView<'_>| Ok(()),
+        report,
+        summary: Summary::default(),
+        listed: 0,
+        progress: &progress,
+    };
+    let mut errors = errors.into_iter().peekable();
+    for w in warnings {
+        while let Some(e) =
+            errors.next_if(|e| e.location().is_some_and(|l| l.record < w.location.record))
+        {
+            d.bad(e)?;
+        }
+        d.warnings(vec![w])?;
+    }
+    for e in errors {
+        d.bad(e)?;
+    }
+    let mut summary = d.finish(total_warnings)?;
+    summary.records = par_summary.records() - bad_records;
+    summary.bad_records = bad_records;
+    Ok((acc, summary))
+}

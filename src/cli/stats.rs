@@ -10,7 +10,7 @@ use super::args::{Common, StatsArgs};
 use super::input::display_name;
 use super::output::Output;
 use super::problems::StderrReport;
-use super::scan::{ScanOptions, scan_path};
+use super::scan::{ScanOptions, fold_path};
 
 /// Runs `stats`: one report over every input together.
 pub fn run(common: &Common, args: &StatsArgs) -> Status {
@@ -27,12 +27,24 @@ pub fn run(common: &Common, args: &StatsArgs) -> Status {
     let mut report = StderrReport::new(common.max_warnings);
     let mut stats = Stats::new();
     for path in files {
-        let mut add = |view: &marcview::RecordView<'_>| {
-            stats.add(view);
-            Ok(())
-        };
-        match scan_path(path, opts, &mut add, &mut report) {
-            Ok(summary) => {
+        let scanned = fold_path(
+            path,
+            opts,
+            common.thread_count(),
+            Stats::new,
+            |mut s, view| {
+                s.add(view);
+                s
+            },
+            |mut a, b| {
+                a.merge(b);
+                a
+            },
+            &mut report,
+        );
+        match scanned {
+            Ok((part, summary)) => {
+                stats.merge(part);
                 stats.add_errors(summary.bad_records);
                 stats.add_warnings(summary.warnings);
             }

@@ -15,7 +15,7 @@ use super::args::{Common, Inputs};
 use super::input::display_name;
 use super::output::Output;
 use super::problems::{Report, Severity, plural, write_line, write_text_line};
-use super::scan::{ScanOptions, Summary, scan_path};
+use super::scan::{ScanOptions, Summary, fold_path};
 use super::text_input::TextProblem;
 
 /// Writes each problem to the output as it is found.
@@ -89,7 +89,17 @@ pub fn run(common: &Common, args: &Inputs) -> Status {
     let mut report = ListReport { out };
     let mut total = Summary::default();
     for path in &args.files {
-        let result = scan_path(path, opts, &mut |_| Ok(()), &mut report).and_then(|s| {
+        let threads = common.thread_count();
+        let scanned = fold_path(
+            path,
+            opts,
+            threads,
+            || (),
+            |(), _| (),
+            |(), ()| (),
+            &mut report,
+        );
+        let result = scanned.and_then(|((), s)| {
             total.records += s.records;
             total.bad_records += s.bad_records;
             total.warnings += s.warnings;
