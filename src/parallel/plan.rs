@@ -1,0 +1,259 @@
+//! Phase 1 of the parallel scanner: turning candidate cuts into [`Unit`]s
+//! that are proven to start where the sequential reader starts a record.
+//!
+//! Each shard walks record boundaries (no parsing) from its candidate start
+//! until it reaches or passes the next shard's start. Shard 0 starts where
+//! the sequential reader starts, and boundary decisions depend only on the
+//! position and the bytes, so a walk that lands *exactly* on the next
+//! shard's start proves that start; by induction the units then delimit the
+//! same records as the sequential reader. A walk that jumps past the next
+//! start (a record the sequential rules make longer than the cut assumed)
+//! disproves it: the planner walks on from there, sequentially, until it
+//! lands exactly on a later start or the end, and the shards in between are
+//! dropped. Every byte is walked at most twice, so the plan stays linear
+//! whatever the input.
+
+use rayon::prelude::*;
+
+use crate::boundary::{Frame, ScanHint, next_frame};
+use crate::reader::ReadState;
+use crate::{ReadOptions, Tag};
+
+use super::cut::candidate_starts;
+use super::unit::{Unit, UnitIter};
+
+/// Record starts remembered per walk to find its last control number.
+const RING: usize = 8;
+
+/// The outcome of walking record boundaries from one start.
+#[derive(Debug)]
+struct Walk<'a> {
+    start: usize,
+    end: usize,
+    records: u64,
+    /// The 001 of the walk's last readable record that has one.
+    last_001: Option<&'a [u8]>,
+}
+
+/// Splits `buf` into units of whole records, about `shard_bytes` each.
+/// Runs on the current rayon pool.
+pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Unit<'_>> {
+    let starts = candidate_starts(buf, shard_bytes);
+    let walks: Vec<Walk<'_>> = (0..starts.len())
+        .into_par_iter()
+        .map(|i| {
+            let stop = starts.get(i + 1).copied().unwrap_or(buf.len());
+            walk(buf, starts[i], opts, |pos| pos >= stop)
+        })
+        .collect();
+
+    let mut units = Vec::with_capacity(walks.len());
+    let mut records = 0u64;
+    let mut last_001: &[u8] = &[];
+    let mut i = 0;
+    let mut fixup: Option<Walk<'_>> = None;
+    loop {
+        let w = match &fixup {
+            Some(f) => f,
+            None => match walks.get(i) {
+                Some(w) => w,
+                None => break,
+            },
+        };
+        units.push(Unit {
+            start: w.start,
+            end: w.end,
+            records_before: records,
+            records: w.records,
+            last_001,
+        });
+        records += w.records;
+        if let Some(id) = w.last_001 {
+            last_001 = id;
+        }
+        if w.end >= buf.len() {
+            break;
+        }
+        let end = w.end;
+        match starts.binary_search(&end) {
+            // Proven: the shard starting here delimits what the sequential
+            // reader delimits.
+            Ok(j) => {
+                i = j;
+                fixup = None;
+            }
+            // The walk jumped past a cut: walk on until a later cut is met
+            // exactly (or the end).
+            Err(mut k) => {
+                fixup = Some(walk(buf, end, opts, |pos| {
+                    while starts.get(k).is_some_and(|&s| s < pos) {
+                        k += 1;
+                    }
+                    starts.get(k) == Some(&pos)
+                }));
+            }
+        }
+    }
+    units
+}
+
+/// Walks record boundaries from `from` (a position the sequential reader is
+/// at) until `stop(pos)` holds after a record, or the input ends.
+fn walk<'a>(
+    buf: &'a [u8],
+    from: usize,
+    opts: ReadOptions,
+    mut stop: impl FnMut(usize) -> bool,
+) -> Walk<'a> {
+    let mut hint = ScanHint::default();
+    let mut pos = from;
+    let mut records = 0u64;
+    let mut ring = [0usize; RING];
+    while pos < buf.len() {
+        match next_frame(buf, pos, true, &mut hint) {
+            Frame::Record { end, .. } => {
+                ring[(records % RING as u64) as usize] = pos;
+                records += 1;
+                pos = end;
+            }
+            Frame::End { .. } | Frame::NeedMore => pos = buf.len(),
+        }
+        if stop(pos) {
+            break;
+        }
+    }
+    let mut walk = Walk {
+        start: from,
+        end: pos,
+        records,
+        last_001: None,
+    };
+    walk.last_001 = last_001(buf, &walk, &ring, opts);
+    walk
+}
+
+/// The control number the sequential reader carries out of `walk`: the 001
+/// of its last record that reads as `Ok`. Reads the last records backwards,
+/// and the whole walk again only when none of them has one.
+fn last_001<'a>(
+    buf: &'a [u8],
+    walk: &Walk<'a>,
+    ring: &[usize; RING],
+    opts: ReadOptions,
+) -> Option<&'a [u8]> {
+    let quiet = ReadOptions {
+        mode: opts.mode,
+        max_warnings: 0,
+    };
+    let mut state = ReadState::new(quiet);
+    let remembered = walk.records.min(RING as u64);
+    for back in 0..remembered {
+        let slot = ((walk.records - 1 - back) % RING as u64) as usize;
+        let mut pos = ring[slot];
+        let mut needs_more = false;
+        if let Some(Ok(view)) = state.next(buf, &mut pos, 0, true, &[], &mut needs_more) {
+            if let Some(id) = view.control_field(Tag::new(1)) {
+                return Some(id);
+            }
+        }
+    }
+    if walk.records <= RING as u64 {
+        return None;
+    }
+    let unit = Unit {
+        start: walk.start,
+        end: walk.end,
+        records_before: 0,
+        records: walk.records,
+        last_001: &[],
+    };
+    let mut it = UnitIter::new(buf, &unit, quiet);
+    let mut found = false;
+    for view in it.by_ref().flatten() {
+        found |= view.control_field(Tag::new(1)).is_some();
+    }
+    found.then(|| it.last_001())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Field, Reader, Record};
+
+    fn rec(id: &str) -> Vec<u8> {
+        let mut r = Record::new();
+        r.push_field(Field::control(Tag::new(1), id).unwrap())
+            .unwrap();
+        r.push_field(
+            Field::new(Tag::new(245), *b"10")
+                .with_subfield(b'a', "Title")
+                .unwrap(),
+        )
+        .unwrap();
+        r.to_iso2709().unwrap()
+    }
+
+    fn check(buf: &[u8], shard: usize) -> Vec<Unit<'_>> {
+        let units = plan(buf, ReadOptions::default(), shard);
+        let seq: Vec<_> = Reader::new(buf).map(|r| r.map(|v| v.offset())).collect();
+        let mut got = Vec::new();
+        for w in units.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+        for u in &units {
+            let it = UnitIter::new(buf, u, ReadOptions::default());
+            got.extend(it.map(|r| r.map(|v| v.offset())));
+        }
+        assert_eq!(format!("{got:?}"), format!("{seq:?}"));
+        units
+    }
+
+    #[test]
+    fn units_cover_clean_input() {
+        let mut buf = Vec::new();
+        for i in 0..40 {
+            buf.extend(rec(&format!("n{i}")));
+        }
+        for shard in [1, 7, 50, 100, 1000, 100_000] {
+            let units = check(&buf, shard);
+            assert_eq!(units.first().map(|u| u.start), Some(0));
+        }
+        assert!(check(&buf, 100).len() > 10);
+    }
+
+    #[test]
+    fn a_long_record_swallowing_a_cut_is_handled() {
+        // Record 2 declares a length that lands on record 3's terminator: the
+        // sequential reader takes both as one record, so a cut after record
+        // 2's own terminator is wrong and must be walked past.
+        let mut buf = Vec::new();
+        buf.extend(rec("a"));
+        let mut two = rec("b");
+        let three = rec("c");
+        let joined = two.len() + three.len();
+        two[0..5].copy_from_slice(format!("{joined:05}").as_bytes());
+        buf.extend(two);
+        buf.extend(three);
+        for i in 0..10 {
+            buf.extend(rec(&format!("d{i}")));
+        }
+        for shard in 1..200 {
+            check(&buf, shard);
+        }
+    }
+
+    #[test]
+    fn last_001_comes_from_the_last_readable_record() {
+        let mut buf = Vec::new();
+        buf.extend(rec("first"));
+        let mut none = Record::new();
+        none.push_field(Field::new(Tag::new(245), *b"10")).unwrap();
+        for _ in 0..(RING + 3) {
+            buf.extend(none.to_iso2709().unwrap());
+        }
+        let w = walk(&buf, 0, ReadOptions::default(), |_| false);
+        assert_eq!(w.last_001, Some(&b"first"[..]));
+        let w = walk(&buf, buf.len() - 30, ReadOptions::default(), |_| false);
+        assert_eq!(w.last_001, None);
+    }
+}
