@@ -3,6 +3,8 @@
 //! readers fill, and the [`FormatFault`]s those readers report.
 
 mod build;
+#[cfg(test)]
+pub(crate) mod damage;
 mod source;
 #[cfg(any(feature = "xml", feature = "json"))]
 pub(crate) mod utf8;

@@ -886,33 +886,7 @@ mod tests {
         assert_eq!(rec.control_number(), Some("é☃😀".as_bytes()));
     }
 
-    /// Damaged copies of `doc` (bytes overwritten with bytes the format
-    /// cares about, cut short): reading never panics and always ends.
-    fn damaged(doc: &[u8], specials: &[u8], mut read: impl FnMut(&[u8]) -> usize) {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for _ in 0..2000 {
-            let mut d = doc.to_vec();
-            for _ in 0..(next() % 6) {
-                let at = (next() % d.len() as u64) as usize;
-                let r = next();
-                d[at] = if r % 2 == 0 {
-                    specials[(r / 2 % specials.len() as u64) as usize]
-                } else {
-                    (r >> 8) as u8
-                };
-            }
-            if next() % 3 == 0 {
-                d.truncate((next() % d.len() as u64) as usize);
-            }
-            assert!(read(&d) < 10_000);
-        }
-    }
+    use crate::format::damage::damaged;
 
     #[test]
     fn damaged_documents_never_panic() {
