@@ -171,6 +171,13 @@ pub enum Fault {
         /// Fields found by their terminators.
         fields: usize,
     },
+    /// Bytes in the data area that no directory entry covers (they are not
+    /// read as fields).
+    #[error("{len} bytes of the data area belong to no field in the directory")]
+    UnlistedData {
+        /// How many bytes.
+        len: usize,
+    },
     /// Bytes between records that belong to no record.
     #[error("{len} stray bytes between records")]
     StrayBytes {

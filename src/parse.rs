@@ -132,6 +132,8 @@ pub(crate) fn parse_record<'a>(
 
     let mut entries = Directory::new();
     let mut needs_recut = false;
+    // End of the furthest field, to find data no entry covers.
+    let mut covered = base;
     for (i, e) in raw_entries(dir).iter().enumerate() {
         let at = LEADER_LEN + i * 12;
         let Some(tag) = Tag::from_bytes(e.tag) else {
@@ -186,11 +188,19 @@ pub(crate) fn parse_record<'a>(
         if tag == Tag::new(1) && faults.control_number.is_none() && !needs_recut {
             faults.control_number = Some(&raw[entry.range()]);
         }
+        covered = covered.max(abs_end);
         entries.push(entry);
     }
 
     if needs_recut {
         recut(raw, base, data_end, &mut entries, &mut faults)?;
+    } else if covered < data_end {
+        faults.repairable(
+            covered,
+            Fault::UnlistedData {
+                len: data_end - covered,
+            },
+        )?;
     }
 
     // Data fields start with two indicators and a delimiter (one byte
@@ -222,7 +232,8 @@ pub(crate) fn parse_record<'a>(
 /// Finds the base address of data. When leader/12-16 is wrong or the
 /// directory lacks its terminator, lenient mode repairs it:
 /// 1. a declared base whose directory is whole entries of directory bytes
-///    (ASCII alphanumerics) is kept: only the terminator byte was damaged;
+///    (ASCII alphanumerics), not running on to a later terminator, is kept:
+///    only the terminator byte was damaged;
 /// 2. otherwise the directory ends at the first field terminator after the
 ///    leader.
 fn base_address(
@@ -237,8 +248,14 @@ fn base_address(
         if raw[b - 1] == FIELD_TERMINATOR {
             return Ok(b);
         }
+        // Keep the declared base when the directory up to it is whole
+        // entries of directory bytes and does not simply run on to a later
+        // terminator (then leader/12-16 is what is wrong).
         let dir = &raw[LEADER_LEN..b - 1];
-        if dir.len() % 12 == 0 && dir.iter().all(u8::is_ascii_alphanumeric) {
+        let runs_on = memchr(FIELD_TERMINATOR, &raw[b - 1..data_end])
+            .is_some_and(|i| raw[b - 1..b - 1 + i].iter().all(u8::is_ascii_alphanumeric));
+        let whole = dir.len() % 12 == 0 && dir.iter().all(u8::is_ascii_alphanumeric);
+        if whole && (!runs_on || directory_fits(dir, data_end - b)) {
             faults.repairable(b - 1, Fault::DirectoryNotTerminated)?;
             return Ok(b);
         }
@@ -260,14 +277,25 @@ fn base_address(
     }
 }
 
+/// Whether the entries of `dir` end exactly where a data area of `data_len`
+/// bytes ends: the mark of a directory that is complete.
+fn directory_fits(dir: &[u8], data_len: usize) -> bool {
+    let end = raw_entries(dir)
+        .iter()
+        .filter_map(|e| Some(parse_digits(&e.start)? + parse_digits(&e.length)?))
+        .max();
+    end == Some(data_len)
+}
+
 /// Re-derives field positions from the field terminators when the directory's
 /// lengths or starts are wrong (lenient mode only).
 ///
-/// If the data area holds exactly as many terminated fields as the directory
-/// has entries, the fields are paired with the entries in order: this is the
-/// common case of lengths counted in characters instead of bytes. Otherwise
-/// each entry keeps its declared start (clamped to the data area) and ends at
-/// the first terminator from there.
+/// If the data area holds at least as many terminated fields as the
+/// directory has entries, the fields are paired with the entries in order:
+/// this is the common case of lengths counted in characters instead of
+/// bytes (fields past the directory's are reported). Otherwise each entry
+/// keeps its declared start (clamped to the data area) and ends at the first
+/// terminator from there.
 fn recut(
     raw: &[u8],
     base: usize,
@@ -281,7 +309,17 @@ fn recut(
     // A last piece without terminator before the record end counts as a field.
     let tail = data.len() - memchr::memrchr(FIELD_TERMINATOR, data).map_or(0, |i| i + 1);
     let fields = pieces + usize::from(tail > 0);
-    if fields == entries.len() {
+    if fields >= entries.len() {
+        // In order; fields beyond the directory's are reported, not read.
+        if fields > entries.len() {
+            faults.repairable(
+                base,
+                Fault::FieldCountMismatch {
+                    entries: entries.len(),
+                    fields,
+                },
+            )?;
+        }
         let mut pos = 0;
         for e in entries.iter_mut() {
             let len = memchr(FIELD_TERMINATOR, &data[pos..]).unwrap_or(data.len() - pos);
@@ -302,4 +340,105 @@ fn recut(
         faults.repairable(base, Fault::FieldCountMismatch { entries: n, fields })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Fault, Field, Reader, Record, Tag};
+
+    fn sample() -> Vec<u8> {
+        let mut r = Record::new();
+        r.push_field(Field::control(Tag::new(1), "ocm123456789").unwrap())
+            .unwrap();
+        for t in [100, 245, 650] {
+            r.push_field(
+                Field::new(Tag::new(t), *b"10")
+                    .with_subfield(b'a', format!("value {t}"))
+                    .unwrap(),
+            )
+            .unwrap();
+        }
+        r.to_iso2709().unwrap()
+    }
+
+    fn faults(bytes: &[u8]) -> (Vec<Vec<u8>>, Vec<Fault>) {
+        let mut reader = Reader::new(bytes);
+        let values = reader
+            .by_ref()
+            .flat_map(|v| {
+                v.unwrap()
+                    .fields()
+                    .map(|f| f.raw_value().to_vec())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let faults = reader.warnings().iter().map(|w| w.fault.clone()).collect();
+        (values, faults)
+    }
+
+    fn clean_values() -> Vec<Vec<u8>> {
+        faults(&sample()).0
+    }
+
+    #[test]
+    fn damaged_directory_terminator_keeps_the_declared_base() {
+        let mut b = sample();
+        let base: usize = std::str::from_utf8(&b[12..17]).unwrap().parse().unwrap();
+        b[base - 1] = b'X'; // the 001 after it is alphanumeric too
+        let (values, faults) = faults(&b);
+        assert_eq!(values, clean_values());
+        assert_eq!(faults, [Fault::DirectoryNotTerminated]);
+    }
+
+    #[test]
+    fn wrong_base_address_is_found_from_the_terminator() {
+        let mut b = sample();
+        b[12..17].copy_from_slice(b"00036"); // one entry short of the truth
+        let (values, faults) = faults(&b);
+        assert_eq!(values, clean_values());
+        assert_eq!(faults.len(), 1);
+        assert!(
+            matches!(faults[0], Fault::DirectoryNotTerminated),
+            "{faults:?}"
+        );
+    }
+
+    #[test]
+    fn lengths_in_characters_are_recut_in_order() {
+        // Every field one byte longer than its directory entry says.
+        let mut r = Record::new();
+        r.push_field(Field::control(Tag::new(1), "id").unwrap())
+            .unwrap();
+        r.push_field(
+            Field::new(Tag::new(245), *b"00")
+                .with_subfield(b'a', "Ærø")
+                .unwrap(),
+        )
+        .unwrap();
+        let mut b = r.to_iso2709().unwrap();
+        // 245 entry: declare one byte less (as if "Æ" counted once).
+        let dir245 = 24 + 12 + 3;
+        let len: usize = std::str::from_utf8(&b[dir245..dir245 + 4])
+            .unwrap()
+            .parse()
+            .unwrap();
+        b[dir245..dir245 + 4].copy_from_slice(format!("{:04}", len - 1).as_bytes());
+        let (values, faults) = faults(&b);
+        assert_eq!(values[1], "00\u{1f}aÆrø".as_bytes());
+        assert_eq!(faults, [Fault::FieldsRecut]);
+    }
+
+    #[test]
+    fn unlisted_trailing_field_is_reported() {
+        let b = sample();
+        // Insert an extra terminated field before the record terminator.
+        let mut extra = b[..b.len() - 1].to_vec();
+        extra.extend_from_slice(b"  \x1faextra\x1e\x1d");
+        let n = extra.len();
+        extra[..5].copy_from_slice(format!("{n:05}").as_bytes());
+        // Every listed field is intact; the extra bytes are reported.
+        let (values, faults) = faults(&extra);
+        assert_eq!(values, clean_values());
+        assert_eq!(faults, [Fault::UnlistedData { len: 10 }]);
+    }
 }
