@@ -135,9 +135,21 @@ pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHi
             return Frame::NeedMore;
         }
     }
-    // Rule 3: a lost terminator before a plausible next leader.
-    let lost_terminator =
-        declared.filter(|&n| n > LEADER_LEN && n < rest.len() && plausible_leader(&rest[n..]));
+    // Rule 3: a lost terminator before a plausible next leader (filler
+    // between them allowed). It needs the whole next leader to judge it.
+    let mut lost_terminator = None;
+    if let Some(n) = declared.filter(|&n| n > LEADER_LEN && n < rest.len()) {
+        let mut q = n;
+        while q < rest.len() && is_filler(rest[q]) {
+            q += 1;
+        }
+        if !at_eof && rest.len() < q + LEADER_LEN && rest[n - 1] != RECORD_TERMINATOR {
+            return Frame::NeedMore;
+        }
+        if plausible_leader(&rest[q..]) {
+            lost_terminator = Some(n);
+        }
+    }
     match hint.next_terminator(buf, start) {
         Some(t) => {
             let actual = t + 1 - start;

@@ -130,7 +130,8 @@ pub(crate) fn parse_record<'a>(
         faults.repairable(LEADER_LEN, Fault::DirectoryLength { len: dir.len() })?;
     }
 
-    let mut entries = Directory::new();
+    // One allocation at most: the spill, sized to the directory.
+    let mut entries = Directory::with_capacity(dir.len() / 12);
     let mut needs_recut = false;
     // End of the furthest field, to find data no entry covers.
     let mut covered = base;
@@ -260,7 +261,10 @@ fn base_address(
             return Ok(b);
         }
     }
-    let found = memchr(FIELD_TERMINATOR, &raw[LEADER_LEN..data_end]).map(|i| LEADER_LEN + i + 1);
+    let found = raw
+        .get(LEADER_LEN..data_end)
+        .and_then(|d| memchr(FIELD_TERMINATOR, d))
+        .map(|i| LEADER_LEN + i + 1);
     let fault = match in_range {
         Some(_) => Fault::DirectoryNotTerminated,
         None => Fault::BadBaseAddress {

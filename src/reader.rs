@@ -77,11 +77,13 @@ impl WarningLog {
         }
     }
 
-    /// Like `push`, but placed at index `at` of the kept list.
+    /// Like `push`, but placed at index `at` of the kept list (which stays
+    /// the first `cap` warnings in order).
     pub(crate) fn insert(&mut self, at: usize, location: Location, fault: Fault) {
         self.total += 1;
-        if self.kept.len() < self.cap && at <= self.kept.len() {
+        if at <= self.kept.len() && at < self.cap {
             self.kept.insert(at, Warning { location, fault });
+            self.kept.truncate(self.cap);
         }
     }
 
@@ -144,14 +146,50 @@ impl ReadState {
         last_001: &[u8],
         needs_more: &mut bool,
     ) -> Option<Result<RecordView<'a>, Error>> {
+        self.next_after_filler(buf, pos, base_offset, at_eof, last_001, needs_more, 0)
+    }
+
+    /// Like `next`, after `carried` filler bytes that came right before
+    /// `buf[*pos]` and were already dropped (stream readers).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn next_after_filler<'a>(
+        &mut self,
+        buf: &'a [u8],
+        pos: &mut usize,
+        base_offset: u64,
+        at_eof: bool,
+        last_001: &[u8],
+        needs_more: &mut bool,
+        carried: usize,
+    ) -> Option<Result<RecordView<'a>, Error>> {
         *needs_more = false;
-        match next_frame(buf, *pos, at_eof, &mut self.hint) {
+        let frame = match next_frame(buf, *pos, at_eof, &mut self.hint) {
+            Frame::End { skipped, trailing } => Frame::End {
+                skipped: skipped + carried,
+                trailing,
+            },
+            Frame::Record {
+                skipped,
+                start,
+                end,
+                fault,
+            } => Frame::Record {
+                skipped: skipped + carried,
+                start,
+                end,
+                fault,
+            },
+            Frame::NeedMore => Frame::NeedMore,
+        };
+        // Offsets of skipped bytes count from where the carried ones began.
+        let here = (base_offset + *pos as u64).saturating_sub(carried as u64);
+        match frame {
             Frame::NeedMore => {
                 *needs_more = true;
                 None
             }
             Frame::End { skipped, trailing } => {
-                let at = base_offset + *pos as u64;
+                let at = here;
                 if skipped + trailing > 0 {
                     let loc = self.location(self.records, at, last_001);
                     self.log.push(
@@ -173,7 +211,7 @@ impl ReadState {
                 self.records += 1;
                 let offset = base_offset + start as u64;
                 if skipped > 0 {
-                    let loc = self.location(self.records, base_offset + *pos as u64, last_001);
+                    let loc = self.location(self.records, here, last_001);
                     self.log.push(loc, Fault::StrayBytes { len: skipped });
                 }
                 *pos = end;

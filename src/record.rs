@@ -86,7 +86,10 @@ impl Record {
         let mut entries: SmallVec<[Entry; RECORD_INLINE_FIELDS]> =
             SmallVec::with_capacity(view.len());
         let raw = view.raw();
-        let ordered = view.entries().windows(2).all(|w| w[0].start < w[1].start);
+        let ordered = view
+            .entries()
+            .windows(2)
+            .all(|w| (w[0].start, w[0].len) < (w[1].start, w[1].len));
         if ordered {
             for e in view.entries() {
                 entries.push(Entry {
@@ -99,7 +102,7 @@ impl Record {
         } else {
             // Copy in data-area order, keep directory order in `entries`.
             let mut order: Vec<usize> = (0..view.len()).collect();
-            order.sort_by_key(|&i| view.entries()[i].start);
+            order.sort_by_key(|&i| (view.entries()[i].start, view.entries()[i].len));
             entries.extend(view.entries().iter().copied());
             for i in order {
                 let e = view.entries()[i];
@@ -373,13 +376,16 @@ impl Record {
 
     /// Appends the record as ISO 2709 to `out`. On error `out` is unchanged.
     pub fn write_iso2709_into(&self, out: &mut Vec<u8>, opts: WriteOptions) -> Result<(), Error> {
-        let ordered = self.entries.windows(2).all(|w| w[0].start < w[1].start);
+        let ordered = self
+            .entries
+            .windows(2)
+            .all(|w| (w[0].start, w[0].len) < (w[1].start, w[1].len));
         if ordered {
             return write_fields(&self.leader, self.fields(), None, out, opts).map_err(Error::from);
         }
         // Lay the data out as it is in the buffer (see `from_view`).
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
-        order.sort_by_key(|&i| self.entries[i].start);
+        order.sort_by_key(|&i| (self.entries[i].start, self.entries[i].len));
         write_fields(&self.leader, self.fields(), Some(&order), out, opts).map_err(Error::from)
     }
 }

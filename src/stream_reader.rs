@@ -50,6 +50,11 @@ pub struct StreamReader<R> {
     eof: bool,
     state: ReadState,
     last_001: Vec<u8>,
+    /// Filler bytes dropped from the buffer before the next record (a run
+    /// longer than `MAX_PENDING` is not kept in memory, only counted).
+    carried_filler: usize,
+    /// The end was reported: the reader is fused.
+    done: bool,
 }
 
 impl<R: Read> StreamReader<R> {
@@ -68,6 +73,8 @@ impl<R: Read> StreamReader<R> {
             eof: false,
             state: ReadState::new(opts),
             last_001: Vec::new(),
+            carried_filler: 0,
+            done: false,
         }
     }
 
@@ -104,13 +111,32 @@ impl<R: Read> StreamReader<R> {
     /// returned once; the reader then ends.
     #[allow(clippy::should_implement_trait)]
     pub fn next_record(&mut self) -> Option<Result<RecordView<'_>, Error>> {
+        if self.done {
+            return None;
+        }
         let mut at_eof = self.eof;
         loop {
             match next_frame(&self.buf, self.pos, at_eof, &mut self.state.hint) {
+                Frame::NeedMore
+                    if self.buf[self.pos..]
+                        .iter()
+                        .all(|&b| crate::boundary::is_filler(b)) =>
+                {
+                    // Only filler so far: count it, drop it, read on.
+                    self.carried_filler += self.buf.len() - self.pos;
+                    self.pos = self.buf.len();
+                    if let Err(e) = self.fill() {
+                        self.eof = true;
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    at_eof = self.eof;
+                }
                 Frame::NeedMore if self.buf.len() - self.pos >= MAX_PENDING => at_eof = true,
                 Frame::NeedMore => {
                     if let Err(e) = self.fill() {
                         self.eof = true;
+                        self.done = true;
                         self.pos = self.buf.len();
                         return Some(Err(e));
                     }
@@ -120,14 +146,20 @@ impl<R: Read> StreamReader<R> {
             }
         }
         let mut needs_more = false;
-        let r = self.state.next(
+        let carried = std::mem::take(&mut self.carried_filler);
+        let next = self.state.next_after_filler(
             &self.buf,
             &mut self.pos,
             self.base_offset,
             at_eof,
             &self.last_001,
             &mut needs_more,
-        )?;
+            carried,
+        );
+        let Some(r) = next else {
+            self.done = at_eof;
+            return None;
+        };
         if let Ok(view) = &r {
             if let Some(id) = view.control_number() {
                 self.last_001.clear();

@@ -107,7 +107,7 @@ fn sequential(bytes: &[u8], opts: ReadOptions) -> (Outcome, Vec<u8>) {
     let mut reader = Reader::with_options(bytes, opts);
     let mut items = Vec::new();
     let mut converted = Vec::new();
-    while let Some(r) = reader.next() {
+    for r in reader.by_ref() {
         match &r {
             Ok(v) => items.push(item(Ok(v.clone()))),
             Err(e) => items.push(Item::Error(format!("{e:?}"))),
@@ -594,6 +594,20 @@ fn a_sink_error_stops_the_work() {
         );
     assert_eq!(r.err(), Some("full"));
     assert_eq!(calls, 2);
+
+    // A stream much longer than the pipeline holds: the reading thread must
+    // stop too, not wait forever on a full channel.
+    let long = bytes.repeat(40);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let r = pool.install(|| {
+        StreamPipeline::new(&long[..])
+            .batch_bytes(1000)
+            .map_ordered(|_, out| out.push(b'x'), |_| Err("stop"))
+    });
+    assert_eq!(r.err(), Some("stop"));
 }
 
 proptest! {

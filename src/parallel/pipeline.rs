@@ -12,6 +12,7 @@
 use std::io::{ErrorKind, Read};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
+use crate::boundary::is_filler;
 use crate::boundary::{Frame, ScanHint, next_frame};
 use crate::reader::ReadState;
 use crate::{Error, MAX_PENDING, ReadOptions, RecordView, Tag, WarningLog};
@@ -34,6 +35,9 @@ struct Step {
     extent: usize,
     /// Whether the input counted as ended.
     at_eof: bool,
+    /// Filler bytes right before `pos` that were dropped, not buffered (a
+    /// run longer than a chunk).
+    carried: usize,
 }
 
 /// Whole records cut from the stream, with what a worker needs to read
@@ -74,13 +78,14 @@ impl Batch {
         for s in &this.steps {
             let bytes = this.bytes.get(..s.extent).unwrap_or(&this.bytes);
             let mut needs_more = false;
-            let r = state.next(
+            let r = state.next_after_filler(
                 bytes,
                 &mut pos,
                 this.base_offset,
                 s.at_eof,
                 last_001,
                 &mut needs_more,
+                s.carried,
             );
             let Some(r) = r else { break };
             if let Ok(view) = &r {
@@ -107,13 +112,14 @@ impl Batch {
             let bytes = self.bytes.get(..s.extent).unwrap_or(&self.bytes);
             let mut pos = s.pos;
             let mut needs_more = false;
-            let r = state.next(
+            let r = state.next_after_filler(
                 bytes,
                 &mut pos,
                 self.base_offset,
                 s.at_eof,
                 &[],
                 &mut needs_more,
+                s.carried,
             );
             if let Some(Ok(view)) = r {
                 if let Some(id) = view.control_field(Tag::new(1)) {
@@ -148,10 +154,36 @@ impl<R: Read> Cutter<R> {
         let mut eof = false;
         let mut hint = ScanHint::default();
         let mut records = 0u64;
+        let mut carried = 0usize;
         loop {
             let mut at_eof = eof;
             let frame = loop {
                 match next_frame(&b.bytes, pos, at_eof, &mut hint) {
+                    // A long run of filler is counted and dropped, as the
+                    // stream reader does: the batch ends before it and the
+                    // next one starts after it.
+                    Frame::NeedMore
+                        if b.bytes.len() - pos >= CHUNK
+                            && b.bytes[pos..].iter().all(|&x| is_filler(x)) =>
+                    {
+                        carried += b.bytes.len() - pos;
+                        let mut next = self.fresh();
+                        next.base_offset = b.base_offset + b.bytes.len() as u64;
+                        next.records_before = records;
+                        next.last_001.extend_from_slice(b.last_001_after(self.opts));
+                        b.bytes.truncate(pos);
+                        hint = ScanHint::default();
+                        pos = 0;
+                        if self.tx.send(std::mem::replace(&mut b, next)).is_err() {
+                            return;
+                        }
+                        if let Err(e) = fill(&mut self.inner, &mut b.bytes, &mut eof) {
+                            b.io_error = Some(e);
+                            let _ = self.tx.send(b);
+                            return;
+                        }
+                        at_eof = eof;
+                    }
                     Frame::NeedMore if b.bytes.len() - pos >= MAX_PENDING => at_eof = true,
                     Frame::NeedMore => {
                         if pos >= self.batch_bytes {
@@ -180,6 +212,7 @@ impl<R: Read> Cutter<R> {
                 pos,
                 extent: b.bytes.len(),
                 at_eof,
+                carried: std::mem::take(&mut carried),
             });
             match frame {
                 Frame::Record { end, .. } => {
@@ -431,6 +464,10 @@ impl<R: Read + Send> StreamPipeline<R> {
         };
         std::thread::scope(|scope| {
             scope.spawn(move || cutter.run());
+            // `rx` is dropped when this closure returns, early or not, so
+            // a cutter blocked on a full channel wakes up and ends before
+            // the scope waits for it.
+            let rx = rx;
             consume(&rx, &recycle, window, &|b| work(b, opts), &mut pass)
         })?;
         Ok(Summary::from_logs(records, opts.max_warnings, logs))

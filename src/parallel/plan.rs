@@ -15,7 +15,11 @@
 
 use rayon::prelude::*;
 
-use crate::boundary::{Frame, ScanHint, next_frame};
+use memchr::memchr;
+
+use crate::boundary::{Frame, ScanHint, is_filler, next_frame};
+use crate::leader::{LEADER_LEN, parse_digits};
+use crate::parse::RECORD_TERMINATOR;
 use crate::reader::ReadState;
 use crate::{ReadOptions, Tag};
 
@@ -109,15 +113,21 @@ fn walk<'a>(
     let mut pos = from;
     let mut records = 0u64;
     let mut ring = [0usize; RING];
+    let mut terminators = NextTerminator::default();
     while pos < buf.len() {
-        match next_frame(buf, pos, true, &mut hint) {
-            Frame::Record { end, .. } => {
-                ring[(records % RING as u64) as usize] = pos;
-                records += 1;
-                pos = end;
-            }
-            Frame::End { .. } | Frame::NeedMore => pos = buf.len(),
-        }
+        let end = match quick_frame(buf, pos, &mut terminators) {
+            Some(end) => end,
+            None => match next_frame(buf, pos, true, &mut hint) {
+                Frame::Record { end, .. } => end,
+                Frame::End { .. } | Frame::NeedMore => {
+                    pos = buf.len();
+                    break;
+                }
+            },
+        };
+        ring[(records % RING as u64) as usize] = pos;
+        records += 1;
+        pos = end;
         if stop(pos) {
             break;
         }
@@ -130,6 +140,45 @@ fn walk<'a>(
     };
     walk.last_001 = last_001(buf, &walk, &ring, opts);
     walk
+}
+
+/// The end of the record at `pos` when the common case holds: after filler,
+/// a declared length that lands on the first record terminator. That is
+/// rule 2 of the boundary rules, so `next_frame` would cut the same record;
+/// found by scanning forward rather than by jumping to the declared end,
+/// which keeps memory reads sequential (this walk touches nothing else).
+#[inline]
+fn quick_frame(buf: &[u8], pos: usize, terminators: &mut NextTerminator) -> Option<usize> {
+    let mut start = pos;
+    while start < buf.len() && is_filler(buf[start]) {
+        start += 1;
+    }
+    let n = buf.get(start..start + 5).and_then(parse_digits)?;
+    let t = terminators.find(buf, start)?;
+    (n > LEADER_LEN && start + n == t + 1).then_some(start + n)
+}
+
+/// The first record terminator at or after a position, remembered so that
+/// records cut short of it (lost terminators) do not scan to it again: the
+/// walk stays linear in the input.
+#[derive(Debug, Default)]
+struct NextTerminator {
+    /// `Some((from, at))`: no terminator in `from..at`, one at `at`
+    /// (`None`: none from `from` to the end).
+    known: Option<(usize, Option<usize>)>,
+}
+
+impl NextTerminator {
+    fn find(&mut self, buf: &[u8], start: usize) -> Option<usize> {
+        match self.known {
+            Some((from, at)) if start >= from && at.is_none_or(|t| start <= t) => at,
+            _ => {
+                let at = memchr(RECORD_TERMINATOR, buf.get(start..)?).map(|i| start + i);
+                self.known = Some((start, at));
+                at
+            }
+        }
+    }
 }
 
 /// The control number the sequential reader carries out of `walk`: the 001
@@ -240,6 +289,21 @@ mod tests {
         for shard in 1..200 {
             check(&buf, shard);
         }
+    }
+
+    #[test]
+    fn next_terminator_is_remembered_correctly() {
+        let buf = b"ab\x1dcd\x1def";
+        let mut t = NextTerminator::default();
+        assert_eq!(t.find(buf, 1), Some(2));
+        assert_eq!(t.find(buf, 0), Some(2));
+        assert_eq!(t.find(buf, 2), Some(2));
+        assert_eq!(t.find(buf, 3), Some(5));
+        assert_eq!(t.find(buf, 4), Some(5));
+        assert_eq!(t.find(buf, 6), None);
+        assert_eq!(t.find(buf, 7), None);
+        assert_eq!(t.find(buf, 3), Some(5));
+        assert_eq!(t.find(buf, 20), None);
     }
 
     #[test]
