@@ -64,6 +64,9 @@ impl Field {
     }
 
     /// A field from its stored bytes (as [`FieldView::raw_value`] returns).
+    /// Only the terminators 0x1D and 0x1E are refused: subfield delimiters
+    /// are kept even in a control field, as some formats (DanMARC) and
+    /// broken records put them in 00X fields and readers keep them.
     pub fn from_raw(tag: Tag, raw: impl AsRef<[u8]>) -> Result<Field, Error> {
         let raw = raw.as_ref();
         if let Some(i) = memchr::memchr2(RECORD_TERMINATOR, FIELD_TERMINATOR, raw) {
@@ -71,9 +74,6 @@ impl Field {
                 tag,
                 byte: raw[i],
             }));
-        }
-        if tag.is_control() {
-            check(tag, raw)?;
         }
         Ok(Field {
             tag,

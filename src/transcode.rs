@@ -2,6 +2,7 @@
 //! with leader/09 treated as a hint.
 
 use crate::marc8::{self, Detected, Marc8Options, Marc8Warning};
+use crate::parse::SUBFIELD_DELIMITER;
 use crate::{Error, Fault, Field, Location, Record, RecordView, Tag, Warning};
 
 /// Which encoding to read a record's text in.
@@ -127,8 +128,21 @@ pub fn to_utf8(
             Ok(())
         };
         let field = if f.is_control() {
-            decode(f.raw_value(), &mut text)?;
-            Field::control(f.tag(), strip_delimiters(&text).as_bytes())?
+            // Some control fields (DanMARC, broken records) hold subfield
+            // delimiters: decode between them and keep them.
+            let mut value = Vec::new();
+            for (i, part) in f
+                .raw_value()
+                .split(|&b| b == SUBFIELD_DELIMITER)
+                .enumerate()
+            {
+                if i > 0 {
+                    value.push(SUBFIELD_DELIMITER);
+                }
+                decode(part, &mut text)?;
+                value.extend_from_slice(strip_delimiters(&text).as_bytes());
+            }
+            Field::from_raw(f.tag(), value)?
         } else {
             let mut field = Field::new(f.tag(), f.indicators());
             for s in f.subfields() {
@@ -229,7 +243,14 @@ pub fn to_marc8(rec: &Record, strict: bool) -> Result<Record, Error> {
     };
     for f in rec.fields() {
         let field = if f.is_control() {
-            Field::control(f.tag(), encode(f.tag(), f.raw_value())?)?
+            let mut value = Vec::new();
+            for (i, part) in f.raw_value().split(|&b| b == SUBFIELD_DELIMITER).enumerate() {
+                if i > 0 {
+                    value.push(SUBFIELD_DELIMITER);
+                }
+                value.extend(encode(f.tag(), part)?);
+            }
+            Field::from_raw(f.tag(), value)?
         } else {
             let mut field = Field::new(f.tag(), f.indicators());
             for s in f.subfields() {
