@@ -244,7 +244,11 @@ pub fn to_marc8(rec: &Record, strict: bool) -> Result<Record, Error> {
     for f in rec.fields() {
         let field = if f.is_control() {
             let mut value = Vec::new();
-            for (i, part) in f.raw_value().split(|&b| b == SUBFIELD_DELIMITER).enumerate() {
+            for (i, part) in f
+                .raw_value()
+                .split(|&b| b == SUBFIELD_DELIMITER)
+                .enumerate()
+            {
                 if i > 0 {
                     value.push(SUBFIELD_DELIMITER);
                 }
