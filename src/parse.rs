@@ -137,6 +137,24 @@ pub(crate) fn parse_record<'a>(
     let mut covered = base;
     for (i, e) in raw_entries(dir).iter().enumerate() {
         let at = LEADER_LEN + i * 12;
+        // Fast path: an all-digit entry whose field ends with 0x1E in place.
+        if let Some((tag, len, start)) = digit_entry(e) {
+            let abs_start = base + start;
+            let abs_end = abs_start + len;
+            if len != 0 && abs_end <= data_end && raw[abs_end - 1] == FIELD_TERMINATOR {
+                let entry = Entry {
+                    start: abs_start as u32,
+                    len: (len - 1) as u32,
+                    tag,
+                };
+                if tag == Tag::new(1) && faults.control_number.is_none() && !needs_recut {
+                    faults.control_number = Some(&raw[entry.range()]);
+                }
+                covered = covered.max(abs_end);
+                entries.push(entry);
+                continue;
+            }
+        }
         let Some(tag) = Tag::from_bytes(e.tag) else {
             faults.repairable(
                 at,
@@ -344,6 +362,30 @@ fn recut(
         faults.repairable(base, Fault::FieldCountMismatch { entries: n, fields })?;
     }
     Ok(())
+}
+
+/// Decodes an entry whose twelve bytes are all ASCII digits, checking all of
+/// them at once in two 64-bit words.
+#[inline(always)]
+fn digit_entry(e: &crate::directory::RawEntry) -> Option<(Tag, usize, usize)> {
+    let b: &[u8; 12] = bytemuck::cast_ref(e);
+    let mut lo = [0u8; 8];
+    lo.copy_from_slice(&b[0..8]);
+    let mut hi = [0u8; 8];
+    hi.copy_from_slice(&b[4..12]);
+    let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
+    const F0: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const X30: u64 = 0x3030_3030_3030_3030;
+    const X06: u64 = 0x0606_0606_0606_0606;
+    let digits = |v: u64| (v & F0) == X30 && (v.wrapping_add(X06) & F0) == X30;
+    if !(digits(lo) && digits(hi)) {
+        return None;
+    }
+    let d = |i: usize| usize::from(b[i] - b'0');
+    let tag = Tag::new((d(0) * 100 + d(1) * 10 + d(2)) as u16);
+    let len = d(3) * 1000 + d(4) * 100 + d(5) * 10 + d(6);
+    let start = d(7) * 10000 + d(8) * 1000 + d(9) * 100 + d(10) * 10 + d(11);
+    Some((tag, len, start))
 }
 
 #[cfg(test)]
