@@ -428,13 +428,19 @@ fn base_address_claims_8000_entries() {
 }
 
 /// Many directory entries over a long data area without field terminators:
-/// every entry is re-cut to the end of the data. Re-cutting used to scan
-/// from each entry's start (entries x data bytes: minutes for this input);
-/// the work is now linear, and so is the memory.
+/// every entry is re-cut to the end of the data. Re-cutting by scanning
+/// from each entry's start costs entries x data bytes (quadratic: 34 s in
+/// release for the input below, hours for 50 MB); done linearly (a sorted
+/// list of the terminators), it is immediate, and the memory is linear too.
 #[test]
 fn many_entries_over_data_without_terminators() {
-    let entries = 200_000;
-    let data = 16 << 20;
+    // Release: 200,000 entries over 16 MiB (re-cut by scanning from each
+    // entry: 34 s; linearly: well under a second). Debug: less.
+    let (entries, data) = if cfg!(debug_assertions) {
+        (10_000, 1 << 20)
+    } else {
+        (200_000, 16 << 20)
+    };
     let mut input = b"00000nam a2200000 a 4500".to_vec();
     for _ in 0..entries {
         input.extend_from_slice(b"500999900000");
@@ -447,10 +453,7 @@ fn many_entries_over_data_without_terminators() {
     assert!(lenient.has_warning(|f| *f == Fault::FieldsRecut));
     assert!(lenient.has_warning(|f| matches!(
         f,
-        Fault::FieldCountMismatch {
-            entries: 200_000,
-            fields: 1
-        }
+        Fault::FieldCountMismatch { entries: n, fields: 1 } if *n == entries
     )));
     let strict = slice(&input, Mode::Strict);
     assert_eq!((strict.ok, strict.err), (0, 1));
