@@ -1,21 +1,11 @@
-//! The directory: 12-byte entries cast with bytemuck, decoded into compact
-//! [`Entry`] values kept on the stack.
-
-use smallvec::SmallVec;
+//! The directory: 12-byte entries cast with bytemuck and decoded into
+//! compact [`Entry`] values as they are read, straight from the record's
+//! bytes.
 
 use crate::Tag;
 
-/// How many directory entries a [`RecordView`](crate::RecordView) keeps
-/// inline before it spills to the heap.
-///
-/// Measured on the Library of Congress BooksAll file (250,000 records): the
-/// median record has 20 fields, 99% have at most 32 and 99.95% at most 40.
-/// 40 entries cost 480 bytes of stack and keep the view path
-/// allocation-free for all but one record in 2,000.
-pub const INLINE_FIELDS: usize = 40;
-
 /// One directory entry as it is on disk: tag, length, start.
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C)]
 pub(crate) struct RawEntry {
     pub(crate) tag: [u8; 3],
@@ -57,8 +47,188 @@ impl Entry {
     }
 }
 
-/// The decoded directory of one record.
-pub type Directory = SmallVec<[Entry; INLINE_FIELDS]>;
+/// Four ASCII digits as a number, in a register (SWAR): pairs of digits
+/// first, then the pair of pairs.
+#[inline(always)]
+fn four_digits(b: [u8; 4]) -> u32 {
+    let v = u32::from_le_bytes(b).wrapping_sub(0x3030_3030);
+    // Byte 0: 10 * d0 + d1; byte 2: 10 * d2 + d3 (no byte exceeds 99).
+    let pairs = (v.wrapping_mul(10).wrapping_add(v >> 8)) & 0x00FF_00FF;
+    (pairs.wrapping_mul(100).wrapping_add(pairs >> 16)) & 0xFFFF
+}
+
+/// Decodes an entry that the parser checked: a valid tag, digits for the
+/// length (at least 1) and start. `base` is the record's base address.
+#[inline(always)]
+fn decode(e: &RawEntry, base: u32) -> Entry {
+    let len = four_digits(e.length);
+    let [s0, s1, s2, s3, s4] = e.start;
+    let start = u32::from(s0.wrapping_sub(b'0')) * 10000 + four_digits([s1, s2, s3, s4]);
+    Entry {
+        start: base.wrapping_add(start),
+        len: len.saturating_sub(1),
+        tag: if e.tag.iter().all(u8::is_ascii_digit) {
+            let [a, b, c] = e.tag.map(|d| u16::from(d - b'0'));
+            Tag::new(a * 100 + b * 10 + c)
+        } else {
+            letter_tag(e.tag)
+        },
+    }
+}
+
+/// A tag with letters (checked by the parser), kept out of the loops that
+/// decode entries.
+#[cold]
+#[inline(never)]
+fn letter_tag(t: [u8; 3]) -> Tag {
+    Tag::from_bytes(t).unwrap_or(Tag::new(0))
+}
+
+/// The directory of one [`RecordView`](crate::RecordView).
+///
+/// Invariant: every entry it yields lies inside the record's bytes (see
+/// [`Entry`]).
+#[derive(Clone, Debug)]
+pub(crate) enum Directory {
+    /// The record's own directory, read in place: `count` whole entries
+    /// from byte 24 on, each of which the parser checked (valid tag, digit
+    /// length and start, field inside the data area ending with 0x1E), and
+    /// data starting at `base`. No copy, no allocation.
+    InPlace {
+        /// Base address of data.
+        base: u32,
+        /// Number of entries.
+        count: u32,
+    },
+    /// Entries that lenient mode repaired (skipped entries, fields re-cut
+    /// at their terminators): only damaged records need this list.
+    Repaired(Vec<Entry>),
+}
+
+impl Directory {
+    /// Number of entries.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Directory::InPlace { count, .. } => *count as usize,
+            Directory::Repaired(v) => v.len(),
+        }
+    }
+
+    /// The entries of the record `raw` (the bytes this directory was made
+    /// for).
+    #[inline]
+    pub(crate) fn entries<'v>(&'v self, raw: &'v [u8]) -> Entries<'v> {
+        let inner = match self {
+            Directory::InPlace { base, count } => {
+                let end = 24 + 12 * *count as usize;
+                let raw = raw.get(24..end).map_or(&[][..], raw_entries);
+                Inner::InPlace {
+                    raw: raw.iter(),
+                    base: *base,
+                }
+            }
+            Directory::Repaired(v) => Inner::Repaired(v.iter()),
+        };
+        Entries { inner }
+    }
+
+    /// The first entry with `tag` (compared as the three directory bytes
+    /// when the directory is read in place, without decoding the others).
+    #[inline]
+    pub(crate) fn find(&self, raw: &[u8], tag: Tag) -> Option<Entry> {
+        match self {
+            Directory::InPlace { base, count } => {
+                let end = 24 + 12 * *count as usize;
+                let bytes = tag.to_bytes();
+                raw.get(24..end)
+                    .map_or(&[][..], raw_entries)
+                    .iter()
+                    .find(|e| e.tag == bytes)
+                    .map(|e| decode(e, *base))
+            }
+            Directory::Repaired(v) => v.iter().find(|e| e.tag == tag).copied(),
+        }
+    }
+}
+
+/// The directory entries of a [`RecordView`](crate::RecordView), decoded as
+/// they are read; see [`RecordView::entries`](crate::RecordView::entries).
+///
+/// ```
+/// use marcview::{Field, Record, RecordView, Tag};
+/// # fn main() -> Result<(), marcview::Error> {
+/// let mut r = Record::new();
+/// r.push_field(Field::control(Tag::new(1), "id1")?)?;
+/// r.push_field(Field::new(Tag::new(245), *b"10").with_subfield(b'a', "Title")?)?;
+/// let bytes = r.to_iso2709()?;
+/// let view = RecordView::parse(&bytes)?;
+/// let tags: Vec<_> = view.entries().map(|e| e.tag().to_string()).collect();
+/// assert_eq!(tags, ["001", "245"]);
+/// assert_eq!(view.entries().len(), 2);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Entries<'v> {
+    inner: Inner<'v>,
+}
+
+#[derive(Clone, Debug)]
+enum Inner<'v> {
+    InPlace {
+        raw: std::slice::Iter<'v, RawEntry>,
+        base: u32,
+    },
+    Repaired(std::slice::Iter<'v, Entry>),
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Entry;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Entry> {
+        match &mut self.inner {
+            Inner::InPlace { raw, base } => raw.next().map(|e| decode(e, *base)),
+            Inner::Repaired(it) => it.next().copied(),
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len();
+        (n, Some(n))
+    }
+
+    #[inline]
+    fn nth(&mut self, n: usize) -> Option<Entry> {
+        match &mut self.inner {
+            Inner::InPlace { raw, base } => raw.nth(n).map(|e| decode(e, *base)),
+            Inner::Repaired(it) => it.nth(n).copied(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for Entries<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Entry> {
+        match &mut self.inner {
+            Inner::InPlace { raw, base } => raw.next_back().map(|e| decode(e, *base)),
+            Inner::Repaired(it) => it.next_back().copied(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        match &self.inner {
+            Inner::InPlace { raw, .. } => raw.len(),
+            Inner::Repaired(it) => it.len(),
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Entries<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -68,6 +238,35 @@ mod tests {
     fn entry_is_compact() {
         assert_eq!(std::mem::size_of::<Entry>(), 12);
         assert_eq!(std::mem::size_of::<RawEntry>(), 12);
+    }
+
+    #[test]
+    fn four_digits_match_parsing() {
+        for n in 0..10_000u32 {
+            let b: [u8; 4] = format!("{n:04}").into_bytes().try_into().unwrap();
+            assert_eq!(four_digits(b), n);
+        }
+    }
+
+    #[test]
+    fn decodes_in_place() {
+        let raw = b"00000nam  2200000   4500001000400000245001200004\x1e";
+        let e = raw_entries(&raw[24..48]);
+        let a = decode(&e[0], 49);
+        assert_eq!((a.tag, a.start, a.len), (Tag::new(1), 49, 3));
+        let b = decode(&e[1], 49);
+        assert_eq!((b.tag, b.start, b.len), (Tag::new(245), 53, 11));
+        let d = Directory::InPlace { base: 49, count: 2 };
+        assert_eq!(d.len(), 2);
+        let all: Vec<_> = d.entries(raw).collect();
+        assert_eq!(all, [a, b]);
+        assert_eq!(d.entries(raw).rev().next(), Some(b));
+        assert_eq!(d.entries(raw).nth(1), Some(b));
+        assert_eq!(d.find(raw, Tag::new(245)), Some(b));
+        assert_eq!(d.find(raw, Tag::new(100)), None);
+        // A directory longer than the bytes yields nothing rather than panic.
+        let short = Directory::InPlace { base: 49, count: 9 };
+        assert_eq!(short.entries(raw).count(), 0);
     }
 
     #[test]

@@ -61,7 +61,7 @@ mod writer;
 #[cfg(feature = "xml")]
 pub mod xml;
 
-pub use directory::{Entry, INLINE_FIELDS};
+pub use directory::{Entries, Entry};
 pub use error::{Error, Fault, Location, Warning, WriteError};
 pub use field::Field;
 pub use field_view::FieldView;

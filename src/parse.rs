@@ -130,12 +130,26 @@ pub(crate) fn parse_record<'a>(
         faults.repairable(LEADER_LEN, Fault::DirectoryLength { len: dir.len() })?;
     }
 
-    // One allocation at most: the spill, sized to the directory.
-    let mut entries = Directory::with_capacity(dir.len() / 12);
+    let raw_dir = raw_entries(dir);
+    // Until an entry needs repair, the directory is read in place and
+    // nothing is stored; from then on (lenient mode only) the entries go to
+    // `list`, starting with the good ones before it.
+    let mut list: Option<Vec<Entry>> = None;
+    let in_place = |upto: usize| -> Vec<Entry> {
+        let mut v = Vec::with_capacity(raw_dir.len());
+        let so_far = Directory::InPlace {
+            base: base as u32,
+            count: upto as u32,
+        };
+        v.extend(so_far.entries(raw));
+        v
+    };
     let mut needs_recut = false;
+    // Whether some data field lacks its indicators and first delimiter.
+    let mut bad_start = false;
     // End of the furthest field, to find data no entry covers.
     let mut covered = base;
-    for (i, e) in raw_entries(dir).iter().enumerate() {
+    for (i, e) in raw_dir.iter().enumerate() {
         let at = LEADER_LEN + i * 12;
         // Fast path: an all-digit entry whose field ends with 0x1E in place.
         if let Some((tag, len, start)) = digit_entry(e) {
@@ -150,8 +164,11 @@ pub(crate) fn parse_record<'a>(
                 if tag == Tag::new(1) && faults.control_number.is_none() && !needs_recut {
                     faults.control_number = Some(&raw[entry.range()]);
                 }
+                bad_start |= !starts_well(raw, &entry);
                 covered = covered.max(abs_end);
-                entries.push(entry);
+                if let Some(list) = &mut list {
+                    list.push(entry);
+                }
                 continue;
             }
         }
@@ -163,6 +180,7 @@ pub(crate) fn parse_record<'a>(
                     found: show(&e.tag),
                 },
             )?;
+            list.get_or_insert_with(|| in_place(i));
             continue;
         };
         let (Some(len), Some(start)) = (parse_digits(&e.length), parse_digits(&e.start)) else {
@@ -174,6 +192,7 @@ pub(crate) fn parse_record<'a>(
                     found: show(&raw[at + 3..at + 12]),
                 },
             )?;
+            list.get_or_insert_with(|| in_place(i));
             continue;
         };
         let abs_start = base + start;
@@ -208,44 +227,84 @@ pub(crate) fn parse_record<'a>(
             faults.control_number = Some(&raw[entry.range()]);
         }
         covered = covered.max(abs_end);
-        entries.push(entry);
-    }
-
-    if needs_recut {
-        recut(raw, base, data_end, &mut entries, &mut faults)?;
-    } else if covered < data_end {
-        faults.repairable(
-            covered,
-            Fault::UnlistedData {
-                len: data_end - covered,
-            },
-        )?;
-    }
-
-    // Data fields start with two indicators and a delimiter (one byte
-    // compare per field on the fast path).
-    for (i, e) in entries.iter().enumerate() {
-        if e.tag.is_control() || e.len == 0 {
-            continue;
+        if needs_recut {
+            list.get_or_insert_with(|| in_place(i)).push(entry);
+        } else {
+            bad_start |= !starts_well(raw, &entry);
+            if let Some(list) = &mut list {
+                list.push(entry);
+            }
         }
-        let field = &raw[e.range()];
-        let ok = field.len() == 2 || field.get(2) == Some(&SUBFIELD_DELIMITER);
-        if !ok {
-            let (entry, tag) = (i, e.tag);
-            faults.repairable(e.start as usize, Fault::BadFieldStart { entry, tag })?;
+    }
+
+    let directory = match list {
+        Some(mut list) => {
+            if needs_recut {
+                recut(raw, base, data_end, &mut list, &mut faults)?;
+            } else if covered < data_end {
+                unlisted(covered, data_end, &mut faults)?;
+            }
+            // Re-cut fields are checked as they are now.
+            bad_start = list.iter().any(|e| !starts_well(raw, e));
+            Directory::Repaired(list)
+        }
+        None => {
+            if covered < data_end {
+                unlisted(covered, data_end, &mut faults)?;
+            }
+            Directory::InPlace {
+                base: base as u32,
+                count: raw_dir.len() as u32,
+            }
+        }
+    };
+
+    // Data fields start with two indicators and a delimiter.
+    if bad_start {
+        for (i, e) in directory.entries(raw).enumerate() {
+            if !starts_well(raw, &e) {
+                let (entry, tag) = (i, e.tag);
+                faults.repairable(e.start as usize, Fault::BadFieldStart { entry, tag })?;
+            }
         }
     }
 
     // Faults found before the 001 was known are labelled with it now.
     if faults.log.len() > first_warning {
-        if let Some(id) = entries.iter().find(|e| e.tag == Tag::new(1)) {
+        if let Some(id) = directory.find(raw, Tag::new(1)) {
             let id = String::from_utf8_lossy(&raw[id.range()]);
             faults.log.relabel_from(first_warning, &id);
         }
     }
     Ok(RecordView::from_parts(
-        raw, leader, entries, ctx.record, ctx.offset,
+        raw, leader, directory, ctx.record, ctx.offset,
     ))
+}
+
+/// Whether a field starts as it should: control fields and empty fields
+/// always do; data fields with two indicators and a delimiter (or just the
+/// two indicators).
+#[inline(always)]
+fn starts_well(raw: &[u8], e: &Entry) -> bool {
+    if e.tag.is_control() || e.len == 0 {
+        return true;
+    }
+    let field = raw.get(e.range()).unwrap_or_default();
+    field.len() == 2 || field.get(2) == Some(&SUBFIELD_DELIMITER)
+}
+
+/// Data after the last field that no entry covers.
+fn unlisted(
+    covered: usize,
+    data_end: usize,
+    faults: &mut Faults<'_, '_, '_, '_>,
+) -> Result<(), Error> {
+    faults.repairable(
+        covered,
+        Fault::UnlistedData {
+            len: data_end - covered,
+        },
+    )
 }
 
 /// Finds the base address of data. When leader/12-16 is wrong or the
@@ -322,7 +381,7 @@ fn recut(
     raw: &[u8],
     base: usize,
     data_end: usize,
-    entries: &mut Directory,
+    entries: &mut [Entry],
     faults: &mut Faults<'_, '_, '_, '_>,
 ) -> Result<(), Error> {
     faults.repairable(base, Fault::FieldsRecut)?;
@@ -352,11 +411,18 @@ fn recut(
         return Ok(());
     }
     let n = entries.len();
+    // Each entry ends at the first terminator from its start: found in the
+    // sorted list of terminators (fewer than the entries here), so that the
+    // work is linear in the data whatever the entries claim.
+    let terminators: Vec<usize> = memchr::memchr_iter(FIELD_TERMINATOR, data)
+        .map(|i| base + i)
+        .collect();
     for e in entries.iter_mut() {
         let start = (e.start as usize).clamp(base, data_end);
-        let len = memchr(FIELD_TERMINATOR, &raw[start..data_end]).unwrap_or(data_end - start);
+        let k = terminators.partition_point(|&t| t < start);
+        let end = terminators.get(k).copied().unwrap_or(data_end);
         e.start = start as u32;
-        e.len = len as u32;
+        e.len = (end - start) as u32;
     }
     if fields < n {
         faults.repairable(base, Fault::FieldCountMismatch { entries: n, fields })?;

@@ -81,33 +81,28 @@ impl Record {
     /// directory is not in data order (allowed by ISO 2709) is rewritten
     /// byte for byte.
     pub fn from_view(view: &RecordView<'_>) -> Record {
-        let total: usize = view.entries().iter().map(|e| e.len as usize).sum();
+        let total: usize = view.entries().map(|e| e.len as usize).sum();
         let mut data = Vec::with_capacity(total);
-        let mut entries: SmallVec<[Entry; RECORD_INLINE_FIELDS]> =
-            SmallVec::with_capacity(view.len());
+        let mut entries: SmallVec<[Entry; RECORD_INLINE_FIELDS]> = view.entries().collect();
         let raw = view.raw();
-        let ordered = view
-            .entries()
+        let ordered = entries
             .windows(2)
             .all(|w| (w[0].start, w[0].len) < (w[1].start, w[1].len));
         if ordered {
-            for e in view.entries() {
-                entries.push(Entry {
-                    start: data.len() as u32,
-                    len: e.len,
-                    tag: e.tag,
-                });
-                data.extend_from_slice(raw.get(e.range()).unwrap_or_default());
+            for e in entries.iter_mut() {
+                let bytes = raw.get(e.range()).unwrap_or_default();
+                (e.start, e.len) = (data.len() as u32, bytes.len() as u32);
+                data.extend_from_slice(bytes);
             }
         } else {
             // Copy in data-area order, keep directory order in `entries`.
-            let mut order: Vec<usize> = (0..view.len()).collect();
-            order.sort_by_key(|&i| (view.entries()[i].start, view.entries()[i].len));
-            entries.extend(view.entries().iter().copied());
+            let mut order: Vec<usize> = (0..entries.len()).collect();
+            order.sort_by_key(|&i| (entries[i].start, entries[i].len));
             for i in order {
-                let e = view.entries()[i];
-                entries[i].start = data.len() as u32;
-                data.extend_from_slice(raw.get(e.range()).unwrap_or_default());
+                let e = &mut entries[i];
+                let bytes = raw.get(e.range()).unwrap_or_default();
+                (e.start, e.len) = (data.len() as u32, bytes.len() as u32);
+                data.extend_from_slice(bytes);
             }
         }
         Record {

@@ -1,14 +1,16 @@
 //! [`RecordView`]: a record borrowed from its input.
 
-use crate::directory::{Directory, Entry};
+use crate::directory::{Directory, Entries, Entry};
 use crate::{FieldView, IntoTag, Leader, Tag};
 
 /// A record borrowed straight from the input bytes.
 ///
-/// The leader is copied (24 bytes) and the directory decoded into a
-/// stack-held list of compact entries when the record is read; everything
-/// else (fields, subfields, text) is read from the input on demand, without
-/// allocating.
+/// The leader is copied (24 bytes) and the directory checked when the
+/// record is read; directory entries, fields, subfields and text are then
+/// read from the input on demand, without copying or allocating. (Only a
+/// record whose directory lenient mode had to repair keeps a list of its
+/// repaired entries.) A view is small (under 100 bytes), so moving it
+/// around costs little.
 ///
 /// ```
 /// use marcview::{Reader, Record, Field, Tag};
@@ -39,7 +41,8 @@ pub struct RecordView<'a> {
 }
 
 impl<'a> RecordView<'a> {
-    /// Callers guarantee the invariant of [`Entry`]: every range lies in `raw`.
+    /// Callers guarantee the invariant of [`Entry`]: every entry of
+    /// `entries` lies in `raw`.
     pub(crate) fn from_parts(
         raw: &'a [u8],
         leader: Leader,
@@ -47,7 +50,7 @@ impl<'a> RecordView<'a> {
         number: u64,
         offset: u64,
     ) -> RecordView<'a> {
-        debug_assert!(entries.iter().all(|e| e.range().end <= raw.len()));
+        debug_assert!(entries.entries(raw).all(|e| e.range().end <= raw.len()));
         RecordView {
             raw,
             leader,
@@ -102,10 +105,22 @@ impl<'a> RecordView<'a> {
         self.offset
     }
 
-    /// The decoded directory entries, in directory order.
+    /// The directory entries, in directory order, decoded as they are
+    /// read.
+    ///
+    /// ```
+    /// # use marcview::{Field, Record, RecordView, Tag};
+    /// # let mut r = Record::new();
+    /// # r.push_field(Field::control(Tag::new(1), "id1").unwrap()).unwrap();
+    /// # let bytes = r.to_iso2709().unwrap();
+    /// let view = RecordView::parse(&bytes).unwrap();
+    /// let e = view.entries().next().unwrap();
+    /// assert_eq!(e.tag(), Tag::new(1));
+    /// assert_eq!(&view.raw()[e.range()], b"id1");
+    /// ```
     #[inline]
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn entries(&self) -> Entries<'_> {
+        self.entries.entries(self.raw)
     }
 
     /// Number of fields.
@@ -117,11 +132,11 @@ impl<'a> RecordView<'a> {
     /// True when the record has no fields.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.len() == 0
     }
 
-    #[inline]
-    fn view(&self, e: &Entry) -> FieldView<'a> {
+    #[inline(always)]
+    fn view(&self, e: Entry) -> FieldView<'a> {
         // In bounds by the invariant of `Entry`; `get` keeps it panic-free.
         FieldView::new(e.tag, self.raw.get(e.range()).unwrap_or_default())
     }
@@ -129,15 +144,14 @@ impl<'a> RecordView<'a> {
     /// Every field in directory order.
     #[inline]
     pub fn fields(&self) -> impl ExactSizeIterator<Item = FieldView<'a>> + Clone + '_ {
-        self.entries.iter().map(|e| self.view(e))
+        self.entries().map(|e| self.view(e))
     }
 
     /// The fields with tag `tag` (`245`, `"245"` or a [`Tag`]).
     #[inline]
     pub fn fields_by_tag(&self, tag: impl IntoTag) -> impl Iterator<Item = FieldView<'a>> + '_ {
         let tag = tag.into_tag();
-        self.entries
-            .iter()
+        self.entries()
             .filter(move |e| Some(e.tag) == tag)
             .map(|e| self.view(e))
     }
@@ -146,10 +160,7 @@ impl<'a> RecordView<'a> {
     #[inline]
     pub fn field(&self, tag: impl IntoTag) -> Option<FieldView<'a>> {
         let tag = tag.into_tag()?;
-        self.entries
-            .iter()
-            .find(|e| e.tag == tag)
-            .map(|e| self.view(e))
+        self.entries.find(self.raw, tag).map(|e| self.view(e))
     }
 
     /// The value of the first control field with tag `tag` (`1` for 001).

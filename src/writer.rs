@@ -31,88 +31,130 @@ pub struct WriteOptions {
 /// directory order.
 pub(crate) fn write_fields<'f>(
     leader: &Leader,
-    fields: impl ExactSizeIterator<Item = FieldView<'f>> + Clone,
+    fields: impl ExactSizeIterator<Item = FieldView<'f>>,
     data_order: Option<&[usize]>,
     out: &mut Vec<u8>,
     opts: WriteOptions,
 ) -> Result<(), WriteError> {
     let n = fields.len();
+    let begin = out.len();
+    let written = match data_order.filter(|o| o.len() == n) {
+        None => write_in_order(fields, out, opts),
+        Some(order) => write_in_layout(&fields.collect::<Vec<_>>(), order, out, opts),
+    };
+    let total = match written {
+        Ok(total) => total,
+        Err(e) => {
+            out.truncate(begin);
+            return Err(e);
+        }
+    };
+    let mut leader = *leader;
+    leader.set_record_length(total);
+    leader.set_base_address(LEADER_LEN + 12 * n + 1);
+    let lb = leader.as_bytes_mut();
+    lb[10..12].copy_from_slice(b"22");
+    lb[20..24].copy_from_slice(b"4500");
+    out[begin..begin + LEADER_LEN].copy_from_slice(leader.as_bytes());
+    Ok(())
+}
+
+/// Appends a placeholder leader and directory for `n` fields.
+fn start_record(out: &mut Vec<u8>, n: usize) -> usize {
+    let begin = out.len();
     let base = LEADER_LEN + 12 * n + 1;
-    let mut data_len = 0usize;
-    for f in fields.clone() {
+    out.resize(begin + base, b'0');
+    out[begin + base - 1] = FIELD_TERMINATOR;
+    begin
+}
+
+/// Writes the fields after a placeholder leader, directory and data in one
+/// pass (each field is read once); returns the record length.
+fn write_in_order<'f>(
+    fields: impl ExactSizeIterator<Item = FieldView<'f>>,
+    out: &mut Vec<u8>,
+    opts: WriteOptions,
+) -> Result<usize, WriteError> {
+    let n = fields.len();
+    let begin = start_record(out, n);
+    let mut start = 0usize;
+    for (i, f) in fields.take(n).enumerate() {
         let len = f.raw_value().len() + 1;
         if len > MAX_FIELD_LEN && !opts.allow_oversize {
             return Err(WriteError::FieldTooLong { tag: f.tag(), len });
         }
-        data_len += len;
+        let at = begin + LEADER_LEN + 12 * i;
+        set_entry(&mut out[at..at + 12], &f, start);
+        out.extend_from_slice(f.raw_value());
+        out.push(FIELD_TERMINATOR);
+        start += len;
     }
-    let total = base + data_len + 1;
+    finish_record(out, begin, n, start, opts)
+}
+
+/// Writes the fields with their bytes laid out in `order`; returns the
+/// record length.
+fn write_in_layout(
+    all: &[FieldView<'_>],
+    order: &[usize],
+    out: &mut Vec<u8>,
+    opts: WriteOptions,
+) -> Result<usize, WriteError> {
+    let n = all.len();
+    for f in all {
+        let len = f.raw_value().len() + 1;
+        if len > MAX_FIELD_LEN && !opts.allow_oversize {
+            return Err(WriteError::FieldTooLong { tag: f.tag(), len });
+        }
+    }
+    let begin = start_record(out, n);
+    let mut start = 0usize;
+    for &i in order {
+        if let Some(f) = all.get(i) {
+            let at = begin + LEADER_LEN + 12 * i;
+            set_entry(&mut out[at..at + 12], f, start);
+            out.extend_from_slice(f.raw_value());
+            out.push(FIELD_TERMINATOR);
+            start += f.raw_value().len() + 1;
+        }
+    }
+    finish_record(out, begin, n, start, opts)
+}
+
+/// Checks the record length and appends the record terminator.
+fn finish_record(
+    out: &mut Vec<u8>,
+    begin: usize,
+    n: usize,
+    data_len: usize,
+    opts: WriteOptions,
+) -> Result<usize, WriteError> {
+    let total = LEADER_LEN + 12 * n + 1 + data_len + 1;
+    debug_assert_eq!(out.len() + 1 - begin, total);
     if total > MAX_RECORD_LEN && !opts.allow_oversize {
         return Err(WriteError::RecordTooLong { len: total });
     }
-    let mut leader = *leader;
-    leader.set_record_length(total);
-    leader.set_base_address(base);
-    let lb = leader.as_bytes_mut();
-    lb[10..12].copy_from_slice(b"22");
-    lb[20..24].copy_from_slice(b"4500");
-
-    out.reserve(total);
-    out.extend_from_slice(leader.as_bytes());
-    match data_order.filter(|o| o.len() == n) {
-        None => {
-            let mut start = 0usize;
-            for f in fields.clone() {
-                let len = f.raw_value().len() + 1;
-                push_entry(out, &f, start);
-                start += len;
-            }
-            out.push(FIELD_TERMINATOR);
-            for f in fields {
-                out.extend_from_slice(f.raw_value());
-                out.push(FIELD_TERMINATOR);
-            }
-        }
-        Some(order) => {
-            let all: Vec<FieldView<'f>> = fields.collect();
-            let mut starts = vec![0usize; n];
-            let mut start = 0usize;
-            for &i in order {
-                if let (Some(s), Some(f)) = (starts.get_mut(i), all.get(i)) {
-                    *s = start;
-                    start += f.raw_value().len() + 1;
-                }
-            }
-            for (f, &s) in all.iter().zip(&starts) {
-                push_entry(out, f, s);
-            }
-            out.push(FIELD_TERMINATOR);
-            for &i in order {
-                if let Some(f) = all.get(i) {
-                    out.extend_from_slice(f.raw_value());
-                    out.push(FIELD_TERMINATOR);
-                }
-            }
-        }
-    }
     out.push(RECORD_TERMINATOR);
-    Ok(())
+    Ok(total)
 }
 
-fn push_entry(out: &mut Vec<u8>, f: &FieldView<'_>, start: usize) {
-    out.extend_from_slice(&f.tag().to_bytes());
-    push_digits(out, (f.raw_value().len() + 1).min(MAX_FIELD_LEN), 4);
-    push_digits(out, start.min(MAX_RECORD_LEN), 5);
+/// Fills one 12-byte directory entry.
+fn set_entry(slot: &mut [u8], f: &FieldView<'_>, start: usize) {
+    slot[0..3].copy_from_slice(&f.tag().to_bytes());
+    set_digits(
+        &mut slot[3..7],
+        (f.raw_value().len() + 1).min(MAX_FIELD_LEN),
+    );
+    set_digits(&mut slot[7..12], start.min(MAX_RECORD_LEN));
 }
 
-fn push_digits(out: &mut Vec<u8>, n: usize, width: usize) {
-    let mut buf = [b'0'; 5];
+/// Writes `n` as decimal digits filling `slot` (leading zeros).
+fn set_digits(slot: &mut [u8], n: usize) {
     let mut n = n;
-    for i in (0..width).rev() {
-        buf[i] = b'0' + (n % 10) as u8;
+    for d in slot.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    out.extend_from_slice(&buf[..width]);
 }
 
 /// Writes records as ISO 2709 to any [`Write`], buffering one record at a

@@ -33,7 +33,7 @@ pub fn touch(view: &RecordView<'_>) -> u64 {
     assert_eq!(view.len(), view.entries().len());
     assert_eq!(view.fields().len(), view.len());
     let mut sum = u64::from(view.leader().as_bytes()[5]);
-    for (e, f) in view.entries().iter().zip(view.fields()) {
+    for (e, f) in view.entries().zip(view.fields()) {
         let r = e.range();
         assert!(
             r.end <= raw.len(),
@@ -163,7 +163,7 @@ impl Item {
                 offset: v.offset(),
                 raw: v.raw().to_vec(),
                 leader: *v.leader(),
-                entries: v.entries().to_vec(),
+                entries: v.entries().collect(),
             },
             Err(Error::Malformed { location, fault }) => Item::Malformed {
                 location: location.clone(),
@@ -257,7 +257,7 @@ fn reparse_alone(v: &RecordView<'_>, opts: ReadOptions) {
     match r.next() {
         Some(Ok(again)) => {
             assert_eq!(again.raw(), v.raw(), "record re-delimited differently");
-            assert_eq!(again.entries(), v.entries(), "record re-parsed differently");
+            assert!(again.entries().eq(v.entries()), "record re-parsed differently");
         }
         Some(Err(e)) => panic!("a record's own bytes read alone fail: {e}"),
         None => panic!("a record's own bytes read alone give nothing"),
