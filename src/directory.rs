@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(d.len(), 2);
         let all: Vec<_> = d.entries(raw).collect();
         assert_eq!(all, [a, b]);
-        assert_eq!(d.entries(raw).rev().next(), Some(b));
+        assert_eq!(d.entries(raw).next_back(), Some(b));
         assert_eq!(d.entries(raw).nth(1), Some(b));
         assert_eq!(d.find(raw, Tag::new(245)), Some(b));
         assert_eq!(d.find(raw, Tag::new(100)), None);

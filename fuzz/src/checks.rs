@@ -257,7 +257,10 @@ fn reparse_alone(v: &RecordView<'_>, opts: ReadOptions) {
     match r.next() {
         Some(Ok(again)) => {
             assert_eq!(again.raw(), v.raw(), "record re-delimited differently");
-            assert!(again.entries().eq(v.entries()), "record re-parsed differently");
+            assert!(
+                again.entries().eq(v.entries()),
+                "record re-parsed differently"
+            );
         }
         Some(Err(e)) => panic!("a record's own bytes read alone fail: {e}"),
         None => panic!("a record's own bytes read alone give nothing"),
