@@ -6,8 +6,9 @@
 //!
 //! * [`Reader`] (over a slice), [`MappedFile`] (memory-mapped) and
 //!   [`StreamReader`] (any `io::Read`) yield [`RecordView`]s that borrow the
-//!   input: the leader is checked, the directory decoded into a stack-held
-//!   list of compact entries, and fields and subfields are read lazily.
+//!   input: the leader and directory are checked, then directory entries,
+//!   fields and subfields are decoded from the input lazily, without
+//!   copying or allocating.
 //! * Lenient mode (the default) repairs what real-world files get wrong and
 //!   reports each repair as a located [`Warning`]; strict mode makes each
 //!   fault an [`Error`]. Either way, a broken record never costs the records
