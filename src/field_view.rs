@@ -55,8 +55,11 @@ impl<'a> FieldView<'a> {
     #[inline]
     pub fn indicators(&self) -> [u8; 2] {
         let d = self.data;
-        if d.len() >= 3 && d[2] == SUBFIELD_DELIMITER {
-            return [d[0], d[1]];
+        if let [a, b, SUBFIELD_DELIMITER, ..] = *d
+            && a != SUBFIELD_DELIMITER
+            && b != SUBFIELD_DELIMITER
+        {
+            return [a, b];
         }
         let head = match memchr::memchr(SUBFIELD_DELIMITER, d) {
             Some(i) => &d[..i],
@@ -120,5 +123,25 @@ impl<'a> FieldView<'a> {
             o.push_str(&s.text());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicators_are_never_delimiters() {
+        let f = FieldView::new(Tag::new(245), b"10\x1faTitle");
+        assert_eq!(f.indicators(), *b"10");
+        // Found by fuzzing (marc8_decode): a field starting with a subfield
+        // read a delimiter and the first code as its indicators.
+        let f = FieldView::new(Tag::new(245), b"\x1fa\x1fbc");
+        assert_eq!(f.indicators(), *b"  ");
+        let f = FieldView::new(Tag::new(245), b"1\x1f\x1fbc");
+        assert_eq!(f.indicators(), *b"1 ");
+        let f = FieldView::new(Tag::new(245), b"\x1f1\x1fbc");
+        assert_eq!(f.indicators(), *b"  ");
+        assert_eq!(FieldView::new(Tag::new(245), b"").indicators(), *b"  ");
     }
 }
