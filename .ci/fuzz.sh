@@ -34,9 +34,12 @@ failed=()
 for t in "${targets[@]}"; do
     echo "=== fuzz $t for ${secs}s"
     mkdir -p "corpus/$t"
+    # A target's own dictionary (<target>.dict) where it has one.
+    dict=marc.dict
+    [[ -f "$t.dict" ]] && dict="$t.dict"
     if ! cargo fuzz run -s "$sanitizer" "$t" -- \
         -max_total_time="$secs" -timeout="$per_input" -max_len=4101 \
-        -dict=marc.dict -print_final_stats=1; then
+        -dict="$dict" -print_final_stats=1; then
         failed+=("$t")
         echo "::error::fuzz target $t failed; input in fuzz/artifacts/$t/" >&2
     fi

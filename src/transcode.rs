@@ -1,6 +1,8 @@
 //! Record-level character conversion: MARC-8 records to UTF-8 (and back),
 //! with leader/09 treated as a hint.
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::marc8::{self, Detected, Marc8Options, Marc8Warning};
 use crate::parse::SUBFIELD_DELIMITER;
 use crate::{Error, Fault, Field, Location, Record, RecordView, Tag, Warning};
@@ -99,34 +101,37 @@ pub fn to_utf8(
     let mut out = Record::with_leader(leader);
     let mut problems = Vec::new();
     let mut text = String::new();
+    // Only decoded MARC-8 is normalized; UTF-8 is copied as it is.
+    let nfc = opts.normalize_nfc && encoding == TextEncoding::Marc8;
     for f in view.fields() {
-        let mut decode = |value: &[u8], out: &mut String| -> Result<(), Error> {
-            let at = offset_in(view, value);
-            out.clear();
-            match encoding {
-                TextEncoding::Utf8 => match std::str::from_utf8(value) {
-                    Ok(s) => out.push_str(s),
-                    Err(_) => {
-                        out.push_str(&String::from_utf8_lossy(value));
-                        let fault = Fault::BadCharacters {
-                            tag: f.tag(),
-                            detail: "invalid UTF-8 replaced by U+FFFD".into(),
-                        };
-                        report(view, at, fault, opts.strict, warnings)?;
-                    }
-                },
-                TextEncoding::Marc8 => {
-                    problems.clear();
-                    marc8::decode_into(value, opts, out, &mut problems)
-                        .map_err(|e| located(view, at + e.offset(), f.tag(), e.warning()))?;
-                    for p in &problems {
-                        let fault = marc8_fault(f.tag(), p);
-                        report(view, at + p.offset, fault, false, warnings)?;
+        let mut decode =
+            |value: &[u8], out: &mut String, warnings: &mut Vec<Warning>| -> Result<(), Error> {
+                let at = offset_in(view, value);
+                out.clear();
+                match encoding {
+                    TextEncoding::Utf8 => match std::str::from_utf8(value) {
+                        Ok(s) => out.push_str(s),
+                        Err(_) => {
+                            out.push_str(&String::from_utf8_lossy(value));
+                            let fault = Fault::BadCharacters {
+                                tag: f.tag(),
+                                detail: "invalid UTF-8 replaced by U+FFFD".into(),
+                            };
+                            report(view, at, fault, opts.strict, warnings)?;
+                        }
+                    },
+                    TextEncoding::Marc8 => {
+                        problems.clear();
+                        marc8::decode_into(value, opts, out, &mut problems)
+                            .map_err(|e| located(view, at + e.offset(), f.tag(), e.warning()))?;
+                        for p in &problems {
+                            let fault = marc8_fault(f.tag(), p);
+                            report(view, at + p.offset, fault, false, warnings)?;
+                        }
                     }
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         let field = if f.is_control() {
             // Some control fields (DanMARC, broken records) hold subfield
             // delimiters: decode between them and keep them.
@@ -139,15 +144,47 @@ pub fn to_utf8(
                 if i > 0 {
                     value.push(SUBFIELD_DELIMITER);
                 }
-                decode(part, &mut text)?;
-                value.extend_from_slice(strip_delimiters(&text).as_bytes());
+                decode(part, &mut text, warnings)?;
+                value.extend_from_slice(strip_delimiters(&text, nfc).as_bytes());
             }
             Field::from_raw(f.tag(), value)?
         } else {
-            let mut field = Field::new(f.tag(), f.indicators());
+            // A lenient reader's view can hold a field that runs through
+            // a field terminator, and so an indicator or a subfield code
+            // that is a delimiter byte, which no field can hold (the
+            // subfield made lenient `to_utf8` fail, the indicator made a
+            // record that is not ISO 2709): a blank indicator, no
+            // subfield, and a warning (an error in strict mode).
+            let at = offset_in(view, f.raw_value());
+            let mut indicators = f.indicators();
+            for i in &mut indicators {
+                if is_delimiter(*i) {
+                    let detail = format!("indicator {:#04x} is a delimiter; read as a blank", *i);
+                    let fault = Fault::BadCharacters {
+                        tag: f.tag(),
+                        detail,
+                    };
+                    report(view, at, fault, opts.strict, warnings)?;
+                    *i = b' ';
+                }
+            }
+            let mut field = Field::new(f.tag(), indicators);
             for s in f.subfields() {
-                decode(s.value, &mut text)?;
-                field.push_subfield(s.code, strip_delimiters(&text).as_bytes())?;
+                if is_delimiter(s.code) {
+                    let at = offset_in(view, s.value).saturating_sub(1);
+                    let detail = format!(
+                        "subfield code {:#04x} is a delimiter; subfield dropped",
+                        s.code
+                    );
+                    let fault = Fault::BadCharacters {
+                        tag: f.tag(),
+                        detail,
+                    };
+                    report(view, at, fault, opts.strict, warnings)?;
+                    continue;
+                }
+                decode(s.value, &mut text, warnings)?;
+                field.push_subfield(s.code, strip_delimiters(&text, nfc).as_bytes())?;
             }
             field
         };
@@ -158,15 +195,27 @@ pub fn to_utf8(
 
 /// Decoded text never holds MARC delimiters, but `&#x1F;`-style references
 /// could produce them: those are dropped.
-fn strip_delimiters(s: &str) -> std::borrow::Cow<'_, str> {
+///
+/// With `nfc` the text is normalized again once they are: the decoder
+/// normalized it with them, and a dropped delimiter may have stood between
+/// a base and a combining mark that compose once it is gone (`i`, `&#x1F;`,
+/// U+0306: the decoder puts the breve on the delimiter, its base in
+/// MARC-8), which left text that is not NFC although NFC was asked for.
+fn strip_delimiters(s: &str, nfc: bool) -> std::borrow::Cow<'_, str> {
     if s.bytes().any(|b| matches!(b, 0x1D..=0x1F)) {
-        s.chars()
-            .filter(|c| !matches!(*c, '\u{1D}'..='\u{1F}'))
-            .collect::<String>()
-            .into()
+        let kept = s.chars().filter(|c| !matches!(*c, '\u{1D}'..='\u{1F}'));
+        if nfc {
+            kept.collect::<String>().nfc().collect::<String>().into()
+        } else {
+            kept.collect::<String>().into()
+        }
     } else {
         s.into()
     }
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, 0x1D..=0x1F)
 }
 
 /// Byte offset of `part` (a slice of the record) within the record.

@@ -328,3 +328,319 @@ fn strict_error_then_next_record() {
     ));
     assert_eq!(items[1].as_ref().map(|v| v.raw()).ok(), Some(&good[..]));
 }
+
+#[test]
+fn replay_marc8_decode() {
+    assert!(replay("marc8_decode", checks::marc8_decode) >= 3);
+}
+
+#[cfg(feature = "xml")]
+#[test]
+fn replay_xml_read() {
+    assert!(replay("xml_read", checks::xml_read) >= 1);
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn replay_json_read() {
+    assert!(replay("json_read", checks::json_read) >= 2);
+}
+
+#[test]
+fn replay_mrk_read() {
+    replay("mrk_read", checks::mrk_read);
+    // Fields with subfields in control fields, blanks, escapes, a record
+    // without a leader, and one whose leader comes after a field.
+    checks::mrk_read(
+        b"=LDR  00000nam\\a2200000\\i\\4500\n=001  a\\b$c{dollar}\n=245  10$a{acute}e$b{1F}\n\n\
+          =008  x\n=LDR  00000nam\\\\2200000\\i\\4500\n=500  \\\\$a{aelig}{lcub}x}\n",
+    );
+}
+
+fn marc8_round_trip(text: &str) -> String {
+    let bytes = marcview::marc8::encode(text).expect("encodable");
+    let mut warnings = Vec::new();
+    let back = marcview::marc8::decode(&bytes, Default::default(), &mut warnings)
+        .expect("lenient")
+        .into_owned();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    back
+}
+
+/// Bug 7 (src/marc8/encoder.rs, `units_of`): a literal `&` is written as
+/// `&#x0026;` when it would start a reference, but only the bytes right
+/// after it in the text were looked at: combining marks after the `&` are
+/// written before it in MARC-8, so `&` U+0301 `#x41;` became
+/// `0xE2 & # x 4 1 ;`, which decodes as `Á`.
+#[test]
+fn ampersand_before_marks_is_escaped() {
+    let text = "&\u{301}#x41;";
+    assert_eq!(
+        marcview::marc8::encode(text).expect("encodable"),
+        b"\xE2&#x0026;#x41;"
+    );
+    assert_eq!(marc8_round_trip(text), text);
+    // A mark MARC-8 has only as a decomposition counts too.
+    assert_eq!(marc8_round_trip("&\u{344}#x41;"), "&\u{308}\u{301}#x41;");
+    // Without a reference after the marks, nothing is escaped.
+    assert_eq!(
+        marcview::marc8::encode("&\u{301}x").expect("encodable"),
+        b"\xE2&x"
+    );
+}
+
+/// Bug 8 (src/marc8/encoder.rs, `encode_into`): combining marks without a
+/// base character before them (at the start of the text, or after a
+/// control character) were written as MARC-8 marks, which MARC-8 puts on
+/// the base character after them: U+0301 `a` came back as `á`, U+0001
+/// U+0327 `J` as U+0001 `J̧`. Before a base character they are now written
+/// as references; before a control character or the end they stay MARC-8
+/// marks (which decode to marks without a base).
+#[test]
+fn marks_without_a_base_keep_their_place() {
+    let encode = |t: &str| marcview::marc8::encode(t).expect("encodable");
+    assert_eq!(encode("\u{301}a"), b"&#x0301;a");
+    assert_eq!(encode("\u{1}\u{327}J"), b"\x01&#x0327;J");
+    assert_eq!(
+        encode("x\u{1}\u{301}\u{323}  y"),
+        b"x\x01&#x0301;&#x0323;  y"
+    );
+    assert_eq!(encode("\u{301}"), b"\xE2");
+    assert_eq!(encode("\u{301}\u{1}a"), b"\xE2\x01a");
+    assert_eq!(encode("a\u{301}b"), b"\xE2ab");
+    for t in [
+        "\u{301}a",
+        "\u{1}\u{327}J",
+        "\u{301}ab",
+        "a\u{361}\u{1}\u{301}b",
+    ] {
+        assert_eq!(marc8_round_trip(t), t);
+    }
+}
+
+/// Bug 9 (src/marc8/encoder.rs, `encode_into`): the length of the run of
+/// printable ASCII ahead was found again for each of its characters while
+/// they were written in a set other than Basic Latin (digits after
+/// Cyrillic): quadratic, 1.4 s for 80,000 digits in a release build (found
+/// reading the code for the `marc8_decode` target, whose inputs are too
+/// small to show it).
+#[test]
+fn encoding_digits_after_cyrillic_is_linear() {
+    let n = if cfg!(debug_assertions) {
+        100_000
+    } else {
+        400_000
+    };
+    let text = format!("Ж{}", "1".repeat(n));
+    let start = std::time::Instant::now();
+    let bytes = marcview::marc8::encode(&text).expect("encodable");
+    let took = start.elapsed();
+    assert_eq!(&bytes[..4], b"\x1B(Nv");
+    assert!(bytes.ends_with(b"1\x1B(B"));
+    assert_eq!(bytes.len(), 4 + n + 3);
+    // Linear: a few milliseconds (quadratic: about 35 s in release).
+    assert!(took.as_secs() < 5, "{n} digits took {took:?}");
+}
+
+/// Bug 10 (src/transcode.rs, `strip_delimiters`): `to_utf8` drops the
+/// delimiters that references such as `&#x1F;` decode to, after the
+/// decoder normalized the text to NFC with them: `i`, a breve and `&#x1F;`
+/// in MARC-8 gave `i` U+0306 (the breve sat on the delimiter, and stayed
+/// when it was dropped), not NFC although NFC was asked for.
+#[test]
+fn dropped_delimiters_leave_nfc_text() {
+    use marcview::marc8::Marc8Options;
+    use marcview::transcode::{SourceEncoding, to_utf8};
+
+    let mut r = Record::new();
+    r.leader_mut().set_coding_byte(b' ');
+    r.push_field(
+        Field::new(Tag::new(245), *b"10")
+            .with_subfield(b'a', &b"ubi\xE6&#x1F; /"[..])
+            .expect("245"),
+    )
+    .expect("push");
+    let bytes = r.to_iso2709().expect("write");
+    let view = marcview::RecordView::parse(&bytes).expect("parse");
+    let opts = Marc8Options::new().normalize_nfc(true);
+    let utf8 = to_utf8(&view, SourceEncoding::Marc8, opts, &mut Vec::new()).expect("lenient");
+    let a = utf8.field(245).and_then(|f| f.subfield_text(b'a'));
+    assert_eq!(a.as_deref(), Some("ub\u{12D} /"));
+    // Without NFC the marks stay as decoded.
+    let plain = to_utf8(
+        &view,
+        SourceEncoding::Marc8,
+        Marc8Options::new(),
+        &mut Vec::new(),
+    )
+    .expect("lenient");
+    let a = plain.field(245).and_then(|f| f.subfield_text(b'a'));
+    assert_eq!(a.as_deref(), Some("ubi\u{306} /"));
+}
+
+/// Bug 11 (src/json/read.rs, `to_record`): a control field holding
+/// subfield delimiters (DanMARC, or one read from
+/// `{"008":{"ind1":…,"subfields":[…]}}`) is written as a string holding
+/// `\u001f`, as pymarc writes it, but `JsonReader` refused such a string
+/// (a delimiter in a value): the record written could not be read back.
+/// Such a string is now read as the field's bytes, as pymarc reads it.
+#[cfg(feature = "json")]
+#[test]
+fn json_control_field_with_subfields_reads_back() {
+    use marcview::json::{self, JsonReader, NdjsonReader};
+
+    let mut r = Record::new();
+    r.push_field(Field::from_raw(Tag::new(8), b"  \x1fa7").expect("raw"))
+        .expect("push");
+    r.push_field(Field::control(Tag::new(1), "id").expect("001"))
+        .expect("push");
+    let mut out = Vec::new();
+    assert_eq!(json::append_record(&mut out, &r), 0);
+    assert_eq!(
+        String::from_utf8(out.clone()).expect("UTF-8"),
+        "{\"leader\":\"00000nam a2200000 i 4500\",\"fields\":[\
+         {\"008\":\"  \\u001fa7\"},{\"001\":\"id\"}]}"
+    );
+    let back = JsonReader::new(&out[..])
+        .next()
+        .expect("one")
+        .expect("reads back");
+    assert_eq!(back, r);
+    let back = NdjsonReader::new(&out[..])
+        .next()
+        .expect("one")
+        .expect("reads back");
+    assert_eq!(back, r);
+    // Read from a data field object, the same record.
+    let doc = br#"{"leader":"00000nam a2200000 i 4500","fields":[{"08":{"ind1":" ","subfields":[{"a":"7"}]}},{"001":"id"}]}"#;
+    let rec = JsonReader::new(&doc[..])
+        .next()
+        .expect("one")
+        .expect("good");
+    assert_eq!(rec, r);
+    // The other delimiters are still refused.
+    let doc = br#"{"fields":[{"001":"a\u001eb\u001fc"}]}"#;
+    assert!(JsonReader::new(&doc[..]).next().expect("one").is_err());
+}
+
+/// Bug 12 (src/json/read.rs, `Source::peek`): a byte-order mark between
+/// values was skipped only when the reader's buffer held all three of its
+/// bytes: cut by the end of a block, it was a syntax error, so what was
+/// read depended on the buffer size.
+#[cfg(feature = "json")]
+#[test]
+fn json_bom_cut_by_a_block_end() {
+    use marcview::json::JsonReader;
+
+    let one = "{\"leader\":\"00000nam a2200000 i 4500\",\"fields\":[{\"001\":\"a\"}]}";
+    for doc in [
+        format!("{one}\u{feff}{one}"),
+        format!("\u{feff}{one} \u{feff}\n{one}\u{feff}"),
+        "17 \u{feff}".to_string(),
+    ] {
+        let whole: Vec<String> = JsonReader::new(doc.as_bytes())
+            .map(|r| format!("{r:?}"))
+            .collect();
+        for cap in 1..=8 {
+            let src = std::io::BufReader::with_capacity(cap, doc.as_bytes());
+            let cut: Vec<String> = JsonReader::new(src).map(|r| format!("{r:?}")).collect();
+            assert_eq!(cut, whole, "block size {cap}: {doc:?}");
+        }
+    }
+    let src = std::io::BufReader::with_capacity(2, &b"17 \xEF\xBB\xBF"[..]);
+    assert_eq!(JsonReader::new(src).count(), 1, "a number, then the mark");
+    // Not a mark: the bytes reach the parser, a syntax error.
+    let src = std::io::BufReader::with_capacity(2, &b"17 \xEF\xBBx"[..]);
+    let items: Vec<_> = JsonReader::new(src).collect();
+    assert_eq!(items.len(), 2);
+    assert!(matches!(
+        items[1],
+        Err(marcview::json::JsonError::Syntax { .. })
+    ));
+}
+
+/// Bug 13 (src/format/build.rs, `RecordBuilder::tag`): `LDR` is three
+/// uppercase letters, so the MARCXML and MARC-in-JSON readers kept a field
+/// so tagged; written as mnemonic text it is a second `=LDR` line, read
+/// back as the leader of another record. Such a field is now skipped with a
+/// warning.
+#[cfg(all(feature = "xml", feature = "json"))]
+#[test]
+fn fields_tagged_ldr_are_skipped() {
+    use marcview::FormatFault;
+    use marcview::json::{JsonError, JsonReader};
+    use marcview::xml::{XmlError, XmlReader};
+
+    let doc = b"<record><leader>00000nam a2200000 a 4500</leader>\
+                <controlfield tag='LDR'>5</controlfield>\
+                <controlfield tag='001'>x</controlfield></record>";
+    let mut r = XmlReader::new(&doc[..]);
+    let rec = r.next().expect("one").expect("good");
+    assert_eq!(rec.len(), 1);
+    assert_eq!(rec.control_number(), Some(&b"x"[..]));
+    assert!(matches!(
+        r.warnings(),
+        [XmlError::Invalid {
+            fault: FormatFault::LeaderTag,
+            ..
+        }]
+    ));
+    checks::mrk_round_trip(&rec);
+
+    let doc = br#"{"leader":"00000nam a2200000 a 4500","fields":[{"LDR":{"subfields":[{"a":"5"}]}},{"001":"x"}]}"#;
+    let mut r = JsonReader::new(&doc[..]);
+    let rec = r.next().expect("one").expect("good");
+    assert_eq!(rec.len(), 1);
+    assert!(r.warnings().iter().any(|w| matches!(
+        w,
+        JsonError::Invalid {
+            fault: FormatFault::LeaderTag,
+            ..
+        }
+    )));
+}
+
+/// Bug 14 (src/transcode.rs, `to_utf8`): a field whose bytes hold a field
+/// terminator within its declared length (which the reader gives as it
+/// is) can have a subfield code or an indicator that is a delimiter byte:
+/// the subfield made lenient `to_utf8` fail (`push_subfield` refuses the
+/// code), and such an indicator went into the new record unchecked. Now a
+/// delimiter indicator reads as a blank and such a subfield is dropped,
+/// each with a warning, or an error in strict mode.
+#[test]
+fn transcoding_a_field_that_holds_a_terminator() {
+    use marcview::marc8::Marc8Options;
+    use marcview::transcode::{SourceEncoding, to_utf8};
+
+    let data = b"10\x1faA\x1f\x1eB\x1e";
+    let dir = b"245000900000";
+    let base = 24 + dir.len() + 1;
+    let total = base + data.len() + 1;
+    let mut raw = format!("{total:05}nam  22{base:05} a 4500").into_bytes();
+    raw.extend_from_slice(dir);
+    raw.push(0x1E);
+    raw.extend_from_slice(data);
+    raw.push(0x1D);
+    let view = Reader::new(&raw).next().expect("one").expect("read");
+    let codes: Vec<u8> = view
+        .fields()
+        .flat_map(|f| f.subfields().map(|s| s.code))
+        .collect();
+    assert_eq!(codes, [b'a', 0x1E]);
+    for encoding in [SourceEncoding::Marc8, SourceEncoding::Utf8] {
+        let mut warnings = Vec::new();
+        let utf8 = to_utf8(&view, encoding, Marc8Options::new(), &mut warnings).expect("lenient");
+        assert_eq!(
+            utf8.field(245).map(|f| f.raw_value()),
+            Some(&b"10\x1faA"[..])
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        // Located at the code.
+        assert_eq!(raw[warnings[0].location.offset as usize], 0x1E);
+        let strict = Marc8Options::new().strict(true);
+        assert!(to_utf8(&view, encoding, strict, &mut Vec::new()).is_err());
+    }
+    // And through the `marc8_decode` check (the fuzz input that found it is
+    // in tests/fuzz_regressions/marc8_decode/).
+    checks::marc8_decode(&[&[0x01][..], &raw].concat());
+}

@@ -8,7 +8,8 @@
 //!   a record without one gets [`BLANK_LEADER`] (warning);
 //! * a numeric tag of one or two digits is zero-padded (`42` → `042`,
 //!   warning); any other tag that is not three ASCII digits or uppercase
-//!   letters costs its field (warning);
+//!   letters costs its field (warning), and so does `LDR`, the leader's
+//!   name in mnemonic text;
 //! * a missing or overlong indicator reads as its first ASCII byte or a
 //!   blank (warning);
 //! * a subfield code that is one character of several UTF-8 bytes (as yaz
@@ -70,6 +71,11 @@ pub enum FormatFault {
         /// The tag as found (empty when missing).
         found: String,
     },
+    /// A field tagged `LDR`: the name the leader goes by in mnemonic text
+    /// (and in other line formats), so that a record holding such a field
+    /// could not be written as mnemonic text and read back.
+    #[error("tag \"LDR\" names the leader, not a field; field skipped")]
+    LeaderTag,
     /// An indicator that is not a single byte.
     #[error("field {tag}: indicator {found:?} is not a single byte; read as {used:?}")]
     BadIndicator {
@@ -277,6 +283,14 @@ impl RecordBuilder {
     /// Parses a tag, warning or skipping as the policy says.
     fn tag(&mut self, at: u64, raw: &[u8]) -> Option<Tag> {
         match parse_tag(raw) {
+            // Three uppercase letters make a tag, but `LDR` is the leader
+            // in mnemonic text: a field so tagged (read from MARCXML or
+            // MARC-in-JSON) was written as a second `=LDR` line, read back
+            // as the leader of another record.
+            Some((tag, _)) if tag.to_bytes() == *b"LDR" => {
+                self.warn(at, FormatFault::LeaderTag);
+                None
+            }
             Some((tag, padded)) => {
                 if padded {
                     self.warn(
@@ -453,7 +467,8 @@ impl RecordBuilder {
     }
 
     /// Adds a field from its ISO 2709 bytes (indicators, delimiters and
-    /// values), as the mnemonic format spells them out.
+    /// values), as the mnemonic format spells them out (and MARC-in-JSON
+    /// strings holding subfield delimiters).
     pub(crate) fn raw_field(&mut self, at: u64, tag: &[u8], raw: &[u8]) {
         self.end_data_field(at);
         self.content = true;

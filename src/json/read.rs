@@ -5,8 +5,8 @@ use std::io::{self, BufRead, Read};
 
 use serde_json::Value;
 
-use crate::Record;
 use crate::format::{Built, DEFAULT_MAX_RECORD_BYTES, FormatFault, Issue, RecordBuilder};
+use crate::{Record, SUBFIELD_DELIMITER};
 
 /// Warnings a reader keeps; later ones are only counted.
 const MAX_WARNINGS: usize = 10_000;
@@ -168,6 +168,14 @@ fn to_record(v: &Value, b: &mut RecordBuilder, at: u64) {
             continue;
         };
         match body {
+            // A string holding subfield delimiters is a field's bytes, as
+            // pymarc (and `JsonWriter`) write a control field that has
+            // subfields (DanMARC, or one read as `{"008":{…}}`): kept as
+            // they are. Refused as a delimiter in a value, such a record
+            // could not be read back from what was written from it.
+            Value::String(s) if s.as_bytes().contains(&SUBFIELD_DELIMITER) => {
+                b.raw_field(at, tag.as_bytes(), s.as_bytes());
+            }
             Value::String(s) => b.control_field(at, tag.as_bytes(), s.as_bytes()),
             Value::Object(d) => data_field(b, at, tag, d),
             other => {
@@ -434,6 +442,12 @@ impl<R: BufRead> std::iter::FusedIterator for NdjsonReader<R> {}
 #[derive(Debug)]
 struct Source<R> {
     inner: R,
+    /// Bytes taken from `inner` to look ahead across the end of its buffer
+    /// (the start of a possible byte-order mark), handed out before the
+    /// rest; `ahead[ahead_at..ahead_len]` are left.
+    ahead: [u8; 3],
+    ahead_at: usize,
+    ahead_len: usize,
     line: u64,
     strings: Strings,
     /// An escape being handed out, and how much of it is left.
@@ -444,28 +458,85 @@ struct Source<R> {
     tripped: bool,
 }
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
 impl<R: BufRead> Source<R> {
-    /// Skips whitespace (and a byte-order mark at the start); returns the
-    /// next byte without taking it.
-    fn peek(&mut self) -> io::Result<Option<u8>> {
+    /// The bytes available next: the looked-ahead ones, else `inner`'s
+    /// buffer (empty at the end of input).
+    fn buf(&mut self) -> io::Result<&[u8]> {
+        if self.ahead_at < self.ahead_len {
+            return Ok(&self.ahead[self.ahead_at..self.ahead_len]);
+        }
         loop {
-            let buf = match self.inner.fill_buf() {
-                Ok(b) => b,
+            match self.inner.fill_buf() {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
+                Ok(_) => break,
+            }
+        }
+        // Filled: this returns the same buffer (asking again is how the
+        // borrow checker lets it out of the loop).
+        self.inner.fill_buf()
+    }
+
+    /// Takes `n` bytes of what [`buf`](Source::buf) returned.
+    fn take(&mut self, n: usize) {
+        if self.ahead_at < self.ahead_len {
+            self.ahead_at += n;
+        } else {
+            self.inner.consume(n);
+        }
+    }
+
+    /// Whether a byte-order mark comes next. Decided on the next three
+    /// bytes wherever `inner`'s blocks end: `inner`'s bytes are moved into
+    /// `ahead` when its buffer holds fewer (a mark cut by a block end was
+    /// skipped or not depending on the block size).
+    fn bom_next(&mut self) -> io::Result<bool> {
+        if self.ahead_at >= self.ahead_len {
+            let buf = self.buf()?;
+            if buf.len() >= BOM.len() {
+                return Ok(buf.starts_with(BOM));
+            }
+            self.ahead_at = 0;
+            self.ahead_len = 0;
+        } else if self.ahead_at > 0 {
+            self.ahead.copy_within(self.ahead_at..self.ahead_len, 0);
+            self.ahead_len -= self.ahead_at;
+            self.ahead_at = 0;
+        }
+        while self.ahead_len < BOM.len() && self.ahead[..self.ahead_len] == BOM[..self.ahead_len] {
+            let buf = loop {
+                match self.inner.fill_buf() {
+                    Ok(b) => break b,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
             };
             let Some(&b) = buf.first() else {
+                break;
+            };
+            self.inner.consume(1);
+            self.ahead[self.ahead_len] = b;
+            self.ahead_len += 1;
+        }
+        Ok(self.ahead[..self.ahead_len] == BOM[..])
+    }
+
+    /// Skips whitespace (and byte-order marks); returns the next byte
+    /// without taking it.
+    fn peek(&mut self) -> io::Result<Option<u8>> {
+        loop {
+            let Some(&b) = self.buf()?.first() else {
                 return Ok(None);
             };
-            if buf.starts_with(b"\xEF\xBB\xBF") {
-                self.inner.consume(3);
-                continue;
-            }
             match b {
-                b' ' | b'\t' | b'\r' => self.inner.consume(1),
+                0xEF if self.bom_next()? => self.take(BOM.len()),
+                b' ' | b'\t' | b'\r' => self.take(1),
                 b'\n' => {
                     self.line += 1;
-                    self.inner.consume(1);
+                    self.take(1);
                 }
                 _ => return Ok(Some(b)),
             }
@@ -474,7 +545,7 @@ impl<R: BufRead> Source<R> {
 
     /// Takes one byte (after [`peek`](Source::peek)).
     fn skip_byte(&mut self) {
-        self.inner.consume(1);
+        self.take(1);
     }
 }
 
@@ -495,11 +566,10 @@ impl<R: BufRead> Read for Source<R> {
                 self.tripped = true;
                 return Err(io::Error::other("record size limit reached"));
             }
-            let buf = self.inner.fill_buf()?;
-            let Some(&b) = buf.first() else {
+            let Some(&b) = self.buf()?.first() else {
                 break;
             };
-            self.inner.consume(1);
+            self.take(1);
             self.used += 1;
             if b == b'\n' {
                 self.line += 1;
@@ -539,7 +609,9 @@ enum Layout {
 /// order. Missing indicators read as blanks, short tags are zero-padded and
 /// unusable fields skipped, each with a [warning](JsonReader::warnings); a
 /// value with a delimiter byte, or an object that is no record at all, is an
-/// `Err` and reading goes on. Raw control characters inside strings, which
+/// `Err` and reading goes on. A field given as a string holding subfield
+/// delimiters (0x1F), as pymarc writes a control field with subfields, keeps
+/// them: it is read as the field's bytes. Raw control characters inside strings, which
 /// some writers leave, are read as if escaped. JSON that does not parse
 /// ends reading after its error (use [`NdjsonReader`] to resume at the next
 /// line).
@@ -572,6 +644,9 @@ impl<R: BufRead> JsonReader<R> {
         JsonReader {
             src: Source {
                 inner,
+                ahead: [0; 3],
+                ahead_at: 0,
+                ahead_len: 0,
                 line: 1,
                 strings: Strings::default(),
                 pending: [0; 6],

@@ -112,7 +112,7 @@ fn units_of(
     let mut used = ch.len_utf8();
     let unit = match ch {
         ' ' => Unit::Space,
-        '&' if parse_ncr(&input.as_bytes()[offset..]).is_some() => Unit::Ncr('&'),
+        '&' if amp_starts_reference(input, offset, parts) => Unit::Ncr('&'),
         '\u{1B}' => unmappable(ch, offset, lossy)?,
         '\0'..='\u{1F}' | '\u{7F}' => Unit::Control(ch as u8),
         '!'..='~' => Unit::Mapped {
@@ -137,6 +137,43 @@ fn units_of(
     };
     units.push(unit);
     Ok((used, None))
+}
+
+/// Whether the `&` at `input[offset]` would start a `&#x...;` reference
+/// once written, so that it must be written as one itself.
+///
+/// The combining marks that follow the `&` in the text are written before
+/// it in MARC-8, so in the output the `&` is followed by what follows them:
+/// `&` U+0301 `#x41;` becomes `0xE2 & # x 4 1 ;`, which decodes as U+0301
+/// on `A`. Looking only at the bytes right after the `&` missed that.
+fn amp_starts_reference(input: &str, offset: usize, parts: &mut Vec<char>) -> bool {
+    let rest = &input[offset + 1..];
+    let after_marks = rest
+        .char_indices()
+        .find(|&(_, c)| !written_as_marks(c, parts))
+        .map_or(rest.len(), |(i, _)| i);
+    let tail = &rest.as_bytes()[after_marks..];
+    // The longest reference, `&#x10FFFF;`, is ten bytes; one more shows
+    // that a seventh digit does not end it.
+    let mut probe = [b'&'; 12];
+    let n = tail.len().min(11);
+    probe[1..=n].copy_from_slice(&tail[..n]);
+    parse_ncr(&probe[..=n]).is_some()
+}
+
+/// Whether `ch` is written as combining marks only (which MARC-8 puts
+/// before the base character they follow in Unicode), as [`units_of`]
+/// converts it.
+fn written_as_marks(ch: char, parts: &mut Vec<char>) -> bool {
+    match mapped(ch) {
+        Some(unit) => unit.is_mark(),
+        None => {
+            decomposed(ch, parts)
+                && parts
+                    .iter()
+                    .all(|&d| mapped(d).is_some_and(|u| u.is_mark()))
+        }
+    }
 }
 
 /// `ch` as a unit, if MARC-8 has it.
@@ -224,16 +261,25 @@ pub(super) fn encode_into(
     let mut next: Vec<Unit> = Vec::new();
     let mut parts: Vec<char> = Vec::new();
     let mut pos = 0;
+    // Where the run of printable ASCII (but `&`) that `pos` is in ends.
+    // Found once per run: rescanning the rest of the run for each of its
+    // characters, as long as they are written in a set other than Basic
+    // Latin (digits and punctuation after Cyrillic or Greek), made encoding
+    // quadratic (1.4 s for 80,000 digits).
+    let mut run_end = 0;
     while let Some(ch) = input[pos..].chars().next() {
         // Fast path: a run of printable ASCII (but `&`) in the default state
         // is copied, except its last character, which may take marks.
-        let run = input.as_bytes()[pos..]
-            .iter()
-            .position(|&b| !(0x20..0x7F).contains(&b) || b == b'&')
-            .unwrap_or(input.len() - pos);
+        if pos >= run_end {
+            run_end = pos
+                + input.as_bytes()[pos..]
+                    .iter()
+                    .position(|&b| !(0x20..0x7F).contains(&b) || b == b'&')
+                    .unwrap_or(input.len() - pos);
+        }
+        let run = run_end - pos;
         if run > 1 {
-            e.cluster(&cluster);
-            cluster.clear();
+            e.flush(&mut cluster, true);
             if e.g0 == CharacterSet::BasicLatin && e.pending_half.is_none() {
                 e.out
                     .extend_from_slice(&input.as_bytes()[pos..pos + run - 1]);
@@ -258,8 +304,8 @@ pub(super) fn encode_into(
             // A control character is no base: marks after it stay after it.
             let after_control = matches!(cluster.first(), Some(Unit::Control(_)));
             if !cluster.is_empty() && (!unit.is_mark() || after_control) {
-                e.cluster(&cluster);
-                cluster.clear();
+                let base = !unit.is_mark() && !matches!(unit, Unit::Control(_));
+                e.flush(&mut cluster, base);
             }
             cluster.push(unit);
         }
@@ -285,6 +331,31 @@ struct Encoder<'o> {
 }
 
 impl Encoder<'_> {
+    /// Writes the cluster and empties it; `base_follows`: a base character
+    /// (not a control, not the end of the text) comes next.
+    ///
+    /// Marks without a base before them (at the start of the text, or after
+    /// a control character) cannot be written as MARC-8 marks when a base
+    /// character follows: MARC-8 puts a mark before its base, so they would
+    /// be read back as marks on that character (U+0301 `a` came back as
+    /// `á`). They are written as `&#xXXXX;` references, which decode to
+    /// those characters where they are. Before a control character or the
+    /// end they stay MARC-8 marks, which decode to marks without a base.
+    fn flush(&mut self, cluster: &mut Vec<Unit>, base_follows: bool) {
+        if base_follows && cluster.first().is_some_and(|u| u.is_mark()) {
+            for &u in cluster.iter() {
+                if let Unit::Mapped { ch, .. } = u {
+                    self.designate_g0(CharacterSet::BasicLatin);
+                    // Writing to a Vec cannot fail.
+                    let _ = write!(self.out, "&#x{:04X};", u32::from(ch));
+                }
+            }
+        } else {
+            self.cluster(cluster);
+        }
+        cluster.clear();
+    }
+
     /// Writes a base character and the combining marks that follow it in
     /// Unicode (or marks alone, at the start): marks first, as MARC-8 wants.
     fn cluster(&mut self, units: &[Unit]) {

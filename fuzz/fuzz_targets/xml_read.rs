@@ -1,0 +1,6 @@
+#![no_main]
+//! See `marcview_fuzz::checks::xml_read`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| marcview_fuzz::checks::xml_read(data));
