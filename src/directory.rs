@@ -84,6 +84,14 @@ fn letter_tag(t: [u8; 3]) -> Tag {
     Tag::from_bytes(t).unwrap_or(Tag::new(0))
 }
 
+/// The `count` raw entries of record `raw`'s own directory (none if the
+/// bytes are shorter, which the parser rules out).
+#[inline(always)]
+fn in_place(raw: &[u8], count: u32) -> &[RawEntry] {
+    raw.get(24..24 + 12 * count as usize)
+        .map_or(&[][..], raw_entries)
+}
+
 /// The directory of one [`RecordView`](crate::RecordView).
 ///
 /// Invariant: every entry it yields lies inside the record's bytes (see
@@ -120,14 +128,10 @@ impl Directory {
     #[inline]
     pub(crate) fn entries<'v>(&'v self, raw: &'v [u8]) -> Entries<'v> {
         let inner = match self {
-            Directory::InPlace { base, count } => {
-                let end = 24 + 12 * *count as usize;
-                let raw = raw.get(24..end).map_or(&[][..], raw_entries);
-                Inner::InPlace {
-                    raw: raw.iter(),
-                    base: *base,
-                }
-            }
+            Directory::InPlace { base, count } => Inner::InPlace {
+                raw: in_place(raw, *count).iter(),
+                base: *base,
+            },
             Directory::Repaired(v) => Inner::Repaired(v.iter()),
         };
         Entries { inner }
@@ -139,10 +143,8 @@ impl Directory {
     pub(crate) fn find(&self, raw: &[u8], tag: Tag) -> Option<Entry> {
         match self {
             Directory::InPlace { base, count } => {
-                let end = 24 + 12 * *count as usize;
                 let bytes = tag.to_bytes();
-                raw.get(24..end)
-                    .map_or(&[][..], raw_entries)
+                in_place(raw, *count)
                     .iter()
                     .find(|e| e.tag == bytes)
                     .map(|e| decode(e, *base))
