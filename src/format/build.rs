@@ -4,7 +4,9 @@
 //!
 //! Policy, the same for every format:
 //!
-//! * a leader that is not 24 bytes is padded with blanks or cut (warning);
+//! * a leader that is not 24 bytes is padded with blanks or cut (warning),
+//!   never inside a UTF-8 character: one that would be cut is dropped whole
+//!   and blanks take its place;
 //!   a record without one gets [`BLANK_LEADER`] (warning);
 //! * a numeric tag of one or two digits is zero-padded (`42` → `042`,
 //!   warning); any other tag that is not three ASCII digits or uppercase
@@ -189,6 +191,25 @@ pub(crate) fn parse_tag(raw: &[u8]) -> Option<(Tag, bool)> {
     }
 }
 
+/// How many bytes of a leader's `text` go into the 24: all of them up to 24,
+/// and never part of a UTF-8 character. A cut inside one (leaders are ASCII,
+/// but a text format can hold anything) moves back to that character's
+/// first byte, and blanks fill the rest. Cutting through it would leave an
+/// invalid sequence that each later write through a UTF-8 format replaces
+/// and cuts again, so the trip would never settle.
+fn leader_cut(text: &[u8]) -> usize {
+    let mut n = text.len().min(24);
+    // At most three continuation bytes (10xxxxxx) follow a character's
+    // first byte.
+    for _ in 0..3 {
+        match text.get(n) {
+            Some(&b) if n > 0 && b & 0xC0 == 0x80 => n -= 1,
+            _ => break,
+        }
+    }
+    n
+}
+
 #[cfg_attr(not(any(feature = "xml", feature = "json")), allow(dead_code))]
 fn is_delimiter(b: u8) -> bool {
     matches!(b, 0x1D..=0x1F)
@@ -272,7 +293,7 @@ impl RecordBuilder {
             return;
         }
         let mut bytes = [b' '; 24];
-        let n = text.len().min(24);
+        let n = leader_cut(text);
         bytes[..n].copy_from_slice(&text[..n]);
         if text.len() != 24 {
             self.warn(at, FormatFault::LeaderLength { len: text.len() });
@@ -531,6 +552,42 @@ mod tests {
         assert_eq!(parse_tag(b""), None);
         assert_eq!(parse_tag(b"2455"), None);
         assert_eq!(parse_tag(b"4a"), None);
+    }
+
+    #[test]
+    fn leaders_are_cut_between_characters() {
+        let leader = |text: &[u8]| {
+            let mut b = RecordBuilder::new(1000);
+            b.leader(0, text);
+            b.control_field(1, b"001", b"1");
+            *b.finish(2).result.unwrap().leader()
+        };
+        // 22 ASCII bytes, then a 4-byte character across byte 24.
+        let l = leader("0123456789012345678901\u{1F600}xyz".as_bytes());
+        assert_eq!(l.as_bytes(), b"0123456789012345678901  ");
+        // One byte of a 2-byte character, then one of a 3-byte one.
+        let l = leader(
+            "a\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}".as_bytes(),
+        );
+        assert_eq!(
+            l.as_bytes(),
+            "a\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} ".as_bytes()
+        );
+        let l = leader("01234567890123456789012\u{FFFD}".as_bytes());
+        assert_eq!(l.as_bytes(), b"01234567890123456789012 ");
+        // A character ending at byte 24 is kept whole.
+        let l = leader("012345678901234567890\u{FFFD}tail".as_bytes());
+        assert_eq!(l.as_bytes(), "012345678901234567890\u{FFFD}".as_bytes());
+        // Bytes that are not UTF-8 are cut at 24 as they are: only
+        // continuation bytes after the cut move it, three at most.
+        let mut text = [b'x'; 30];
+        text[24..28].fill(0x80);
+        let mut want = [b'x'; 24];
+        want[23] = b' ';
+        assert_eq!(leader(&text).as_bytes(), &want);
+        let mut want = [0x80; 24];
+        want[21..].fill(b' ');
+        assert_eq!(leader(&[0x80; 30]).as_bytes(), &want);
     }
 
     #[test]
