@@ -9,7 +9,12 @@ use crate::{Error, FieldView, Tag, WriteError};
 ///
 /// Invariant: the bytes hold no 0x1D or 0x1E, and a control field holds no
 /// 0x1F. Every constructor and editor checks values and returns
-/// [`Error::Write`] with [`WriteError::DelimiterInValue`] otherwise.
+/// [`Error::Write`] with [`WriteError::DelimiterInValue`] otherwise. The one
+/// exception is [`Field::from_view`] (and `From<FieldView>`), which copies
+/// the view's bytes as they are: the reader checks that each field ends
+/// with 0x1E, not that no other 0x1E comes before that within the length
+/// the directory gives, so a damaged record can yield such a field. Use
+/// [`Field::from_raw`] to have the bytes checked.
 ///
 /// ```
 /// use marcview::{Field, Tag};
@@ -81,7 +86,8 @@ impl Field {
         })
     }
 
-    /// Copies a view.
+    /// Copies a view, bytes as they are (see the invariant above for the
+    /// one case where they hold a 0x1E).
     pub fn from_view(v: &FieldView<'_>) -> Field {
         Field {
             tag: v.tag(),
