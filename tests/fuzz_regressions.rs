@@ -337,7 +337,7 @@ fn replay_marc8_decode() {
 #[cfg(feature = "xml")]
 #[test]
 fn replay_xml_read() {
-    assert!(replay("xml_read", checks::xml_read) >= 2);
+    assert!(replay("xml_read", checks::xml_read) >= 3);
 }
 
 #[cfg(feature = "json")]

@@ -68,10 +68,21 @@ pub enum XmlError {
 /// U+FFFD REPLACEMENT CHARACTER in UTF-8.
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
+/// Source bytes in each block handed to the parser.
+const BLOCK: usize = 64 * 1024;
+
 /// The parser's input: the source with every sequence that is not UTF-8
 /// replaced by U+FFFD (and counted), failing once more than `limit` bytes
 /// were taken since the last reset, so that no single event or record can
 /// make the reader buffer more than that.
+///
+/// The parser sees the input in blocks of [`BLOCK`] source bytes, however
+/// the source hands them out (a file, a pipe, one byte at a time): where the
+/// blocks end depends only on the bytes, so the same bytes always read the
+/// same. quick-xml's buffered parsing of a `<!DOCTYPE ...>` can depend on
+/// where its input blocks end (it balances `<` and `>` block by block,
+/// comments and quotes aside); with blocks taken as the source gave them, a
+/// document could read differently from a pipe than from a file.
 #[derive(Debug)]
 struct Input<R> {
     inner: R,
@@ -102,17 +113,23 @@ impl<R: BufRead> Input<R> {
         }
     }
 
-    /// Decodes the next block of the source into `buf`.
+    /// Decodes the next block of the source into `buf`: [`BLOCK`] source
+    /// bytes, or what is left at the end, less a character cut by the block
+    /// end, which goes with the next block.
     fn refill(&mut self) -> io::Result<()> {
         self.buf.clear();
         self.pos = 0;
-        while self.buf.is_empty() && !self.eof {
+        let mut taken = 0;
+        // BLOCK bytes always decode to something: only the start of one
+        // character (three bytes at most) can wait for the next block.
+        while taken < BLOCK && !self.eof {
             let chunk = match self.inner.fill_buf() {
                 Ok(c) => c,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
-            let n = chunk.len().min(64 * 1024);
+            let n = chunk.len().min(BLOCK - taken);
+            taken += n;
             self.raw.extend_from_slice(&chunk[..n]);
             self.inner.consume(n);
             self.eof = n == 0;
@@ -884,6 +901,45 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(rec.control_number(), Some("é☃😀".as_bytes()));
+    }
+
+    /// Everything `XmlReader` yields for `src`, for comparing.
+    fn read_all<R: BufRead>(src: R) -> String {
+        format!("{:?}", XmlReader::new(src).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn source_block_sizes_never_change_what_is_read() {
+        // Found by the xml_read fuzz target: a DOCTYPE whose internal
+        // subset opens a comment that never closes read as an error from a
+        // slice, and as nothing at all from 7-byte reads.
+        let doctype = b"<on>\n\0<!DOCTYPE x ![ 060<!--  thi---\0\0--4->]>";
+        let whole = read_all(&doctype[..]);
+        assert!(whole.contains("DOCTYPE not closed"), "{whole}");
+        // Records around a DOCTYPE, and a document of several blocks with
+        // a character across each block end.
+        let rec = format!("<record>{LEADER}<controlfield tag='001'>😀é</controlfield></record>");
+        let small = format!(
+            "<collection><!DOCTYPE c [<!-- > ]> -->]>{rec}<!DOCTYPE d [<!ENTITY e '>'>]>{rec}</collection>"
+        );
+        let big = format!(
+            "<collection>{}</collection>",
+            rec.repeat(2 * BLOCK / rec.len() + 3)
+        );
+        for doc in [&doctype[..], small.as_bytes(), big.as_bytes()] {
+            let whole = read_all(doc);
+            for cap in [1, 2, 3, 7, 64, 4096, BLOCK - 1, BLOCK + 1] {
+                assert_eq!(
+                    read_all(BufReader::with_capacity(cap, doc)),
+                    whole,
+                    "blocks of {cap}"
+                );
+            }
+        }
+        assert_eq!(
+            XmlReader::new(big.as_bytes()).filter(|r| r.is_ok()).count(),
+            2 * BLOCK / rec.len() + 3
+        );
     }
 
     use crate::format::damage::damaged;
