@@ -717,8 +717,8 @@ pub fn marc8_decode(input: &[u8]) {
     // Marks without a base character (a warning) stay so.
     let back_opts = Marc8Options::new().normalize_nfc(true);
     // The legacy half marks (from `&#xFE20;`...) come back as U+0361 /
-    // U+0360 (see `has_legacy_half_marks`).
-    // With NFC on, or where NFC changed nothing, the two texts are one.
+    // U+0360 (see `has_legacy_half_marks`). With NFC on, or where NFC
+    // changed nothing, the two texts are one, and go through once.
     let legacy = has_legacy_half_marks(text_nfc.as_bytes());
     let texts: &[&str] = if legacy {
         &[]
