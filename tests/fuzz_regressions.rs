@@ -13,12 +13,15 @@ use std::path::Path;
 
 use marcview::{Error, Fault, Field, Mode, ReadOptions, Reader, Record, StreamReader, Tag};
 
+/// `tests/fuzz_regressions/`, where the replay files live.
+fn regressions_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions")
+}
+
 /// Replays every file of `tests/fuzz_regressions/<target>/` through `check`;
 /// returns how many there were.
 fn replay(target: &str, check: fn(&[u8])) -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fuzz_regressions")
-        .join(target);
+    let dir = regressions_dir().join(target);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return 0;
     };
@@ -615,11 +618,8 @@ fn leaders_are_never_cut_inside_a_character() {
     use marcview::mnemonic::MnemonicReader;
     use marcview::xml::{self, XmlReader};
 
-    let replay = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz_regressions/xml_read/leader-cut-inside-a-character"),
-    )
-    .expect("replay file");
+    let replay = std::fs::read(regressions_dir().join("xml_read/leader-cut-inside-a-character"))
+        .expect("replay file");
     let rec = XmlReader::new(&replay[..])
         .next()
         .expect("one")
