@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 
 mod boundary;
+mod byte_mask;
 mod directory;
 mod error;
 mod field;

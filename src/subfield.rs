@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
+use crate::byte_mask::mask_at;
 use crate::parse::SUBFIELD_DELIMITER;
 
 /// One subfield, borrowed from the record: its code and its value bytes.
@@ -52,7 +53,18 @@ impl<'a> SubfieldView<'a> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Subfields<'a> {
-    rest: &'a [u8],
+    data: &'a [u8],
+    /// Where the next subfield (its code) starts; past the end when done.
+    pos: usize,
+    /// Start of the block of up to 16 bytes that `mask` describes.
+    block: usize,
+    /// The delimiters in `data[block..block + 16]` at or after `pos`, one
+    /// bit each (bit 0 is `data[block]`).
+    ///
+    /// Invariant: every delimiter in `data[pos..block + 16]` has its bit
+    /// here, and `block <= pos` whenever `mask` is not empty; so the bits
+    /// taken lowest first are the delimiters from `pos` on, in order.
+    mask: u32,
 }
 
 impl<'a> Subfields<'a> {
@@ -61,55 +73,34 @@ impl<'a> Subfields<'a> {
     #[inline]
     pub fn new(data: &'a [u8]) -> Subfields<'a> {
         // Fast path: two indicators, then the first delimiter.
-        let rest = if let [a, b, SUBFIELD_DELIMITER, rest @ ..] = data
+        let pos = if let [a, b, SUBFIELD_DELIMITER, ..] = data
             && *a != SUBFIELD_DELIMITER
             && *b != SUBFIELD_DELIMITER
         {
-            rest
+            3
         } else {
             match memchr(SUBFIELD_DELIMITER, data) {
-                Some(i) => &data[i + 1..],
-                None => &[],
+                Some(i) => i + 1,
+                None => data.len(),
             }
         };
-        Subfields { rest }
+        Subfields {
+            data,
+            pos,
+            block: pos,
+            mask: mask_at(data, pos, SUBFIELD_DELIMITER),
+        }
     }
 
     /// No subfields.
     pub fn empty() -> Subfields<'a> {
-        Subfields { rest: &[] }
-    }
-}
-
-/// Position of the first subfield delimiter in `hay`. Subfields are short
-/// (19 bytes on average in the LoC file), so the first 32 bytes are
-/// searched eight at a time in a register, and only the rest with `memchr`,
-/// whose call costs more than such a short search.
-#[inline(always)]
-fn find_delimiter(hay: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const PAT: u64 = LO * SUBFIELD_DELIMITER as u64;
-    let mut i = 0;
-    while i < 32 {
-        let Some(chunk) = hay.get(i..i + 8) else {
-            return hay
-                .get(i..)?
-                .iter()
-                .position(|&b| b == SUBFIELD_DELIMITER)
-                .map(|p| i + p);
-        };
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word) ^ PAT;
-        // The lowest set bit marks the first zero byte of `v` exactly.
-        let m = v.wrapping_sub(LO) & !v & HI;
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+        Subfields {
+            data: &[],
+            pos: 0,
+            block: 0,
+            mask: 0,
         }
-        i += 8;
     }
-    memchr(SUBFIELD_DELIMITER, hay.get(i..)?).map(|p| i + p)
 }
 
 impl<'a> Iterator for Subfields<'a> {
@@ -117,22 +108,30 @@ impl<'a> Iterator for Subfields<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<SubfieldView<'a>> {
+        let len = self.data.len();
         loop {
-            if self.rest.is_empty() {
+            let start = self.pos;
+            if start >= len {
                 return None;
             }
-            let chunk;
-            match find_delimiter(self.rest) {
-                Some(i) => {
-                    chunk = &self.rest[..i];
-                    self.rest = &self.rest[i + 1..];
+            // The subfield ends at the next delimiter, found in the masks
+            // of the blocks from `start` on, or at the end of the data.
+            let end = loop {
+                if self.mask != 0 {
+                    let d = self.block + self.mask.trailing_zeros() as usize;
+                    self.mask &= self.mask - 1;
+                    break d;
                 }
-                None => {
-                    chunk = self.rest;
-                    self.rest = &[];
+                self.block += 16;
+                if self.block >= len {
+                    break len;
                 }
-            }
-            if let Some((&code, value)) = chunk.split_first() {
+                self.mask = mask_at(self.data, self.block, SUBFIELD_DELIMITER);
+            };
+            self.pos = end + 1;
+            // `start <= end <= len` by the invariant of `mask`; `get` keeps
+            // it panic-free all the same.
+            if let Some((&code, value)) = self.data.get(start..end).and_then(<[u8]>::split_first) {
                 return Some(SubfieldView { code, value });
             }
         }

@@ -1,0 +1,190 @@
+//! Where one byte value occurs in a short run of bytes, as a bit mask: bit
+//! `i` is set when byte `i` equals the byte searched for.
+//!
+//! This is what lets [`Subfields`](crate::Subfields) find every delimiter
+//! of a field with one compare per 16 bytes instead of a search per
+//! subfield. On x86 and x86-64, SSE2 (part of the x86-64 baseline) does the
+//! compare through the `safe_arch` crate, whose functions are safe to call
+//! wherever the target enables the instructions; elsewhere, and on 32-bit
+//! x86 without SSE2, a portable version computes the same masks eight bytes
+//! at a time in a register.
+//!
+//! Invariant: every function here returns exactly the positions of `byte`
+//! in the bytes it was given, and no bit beyond them.
+
+/// The positions of `byte` in a 16-byte block.
+#[inline(always)]
+pub(crate) fn mask16(block: [u8; 16], byte: u8) -> u32 {
+    imp::mask16(block, byte)
+}
+
+/// The positions of `byte` in `bytes[at..]`, at most 16 of them (bit 0 is
+/// `bytes[at]`). Empty when `at` is past the end.
+///
+/// Reads whole 16-byte blocks where it can: the block at `at`, or, near the
+/// end, the last 16 bytes (shifted so that bit 0 is `bytes[at]`). Only runs
+/// shorter than 16 bytes in all are put together from two overlapping
+/// 8-byte words, or read byte by byte below 8 bytes.
+#[inline(always)]
+pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u32 {
+    if let Some(block) = bytes.get(at..at.wrapping_add(16)) {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(block);
+        return mask16(b, byte);
+    }
+    let len = bytes.len();
+    if at >= len {
+        return 0;
+    }
+    if let Some(last) = len.checked_sub(16).and_then(|s| bytes.get(s..)) {
+        // The last block ends where `bytes` does and starts before `at`.
+        let mut b = [0u8; 16];
+        b.copy_from_slice(last);
+        return mask16(b, byte) >> (16 - (len - at));
+    }
+    short_mask(bytes, byte) >> at
+}
+
+/// The positions of `byte` in all of `bytes`, which is shorter than 16.
+#[cold]
+#[inline(never)]
+fn short_mask(bytes: &[u8], byte: u8) -> u32 {
+    let len = bytes.len();
+    if let (Some(lo), Some(hi)) = (
+        bytes.get(..8),
+        len.checked_sub(8).and_then(|s| bytes.get(s..)),
+    ) {
+        // Bytes 0..8 and len-8..len: together they cover every byte.
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(lo);
+        b[8..].copy_from_slice(hi);
+        let m = mask16(b, byte);
+        return (m & 0xFF) | ((m >> 8) << (len - 8));
+    }
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == byte)
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "x86", target_feature = "sse2")
+))]
+use sse2 as imp;
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "x86", target_feature = "sse2")
+)))]
+use portable as imp;
+
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "x86", target_feature = "sse2")
+))]
+mod sse2 {
+    use safe_arch::{cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+
+    /// SSE2: one compare and one move-mask for 16 bytes.
+    #[inline(always)]
+    pub(super) fn mask16(block: [u8; 16], byte: u8) -> u32 {
+        let eq = cmp_eq_mask_i8_m128i(m128i::from(block), set_splat_i8_m128i(byte as i8));
+        // The move-mask sets the low 16 bits only.
+        move_mask_i8_m128i(eq) as u32
+    }
+}
+
+/// Also built for the tests, which compare it with SSE2 where both exist.
+#[cfg(any(
+    test,
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "x86", target_feature = "sse2")
+    ))
+))]
+mod portable {
+    /// Portable: two 8-byte words in a register.
+    #[inline(always)]
+    pub(super) fn mask16(block: [u8; 16], byte: u8) -> u32 {
+        let mut lo = [0u8; 8];
+        lo.copy_from_slice(&block[..8]);
+        let mut hi = [0u8; 8];
+        hi.copy_from_slice(&block[8..]);
+        mask8(u64::from_le_bytes(lo), byte) | mask8(u64::from_le_bytes(hi), byte) << 8
+    }
+
+    /// The positions of `byte` in the eight bytes of `word` (little-endian).
+    #[inline(always)]
+    fn mask8(word: u64, byte: u8) -> u32 {
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        let v = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+        // 0x80 in exactly the bytes of `v` that are zero (no borrow between
+        // bytes, unlike the shorter test for "some byte is zero").
+        let zero = !(((v & LOW7) + LOW7) | v | LOW7);
+        // Gathers bit 7 of each byte into the top byte, byte i to bit 56+i:
+        // the partial products never overlap, so nothing carries.
+        ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(bytes: &[u8], at: usize, byte: u8) -> u32 {
+        bytes
+            .iter()
+            .enumerate()
+            .skip(at)
+            .take(16)
+            .filter(|&(_, &b)| b == byte)
+            .fold(0, |m, (i, _)| m | 1 << (i - at))
+    }
+
+    #[test]
+    fn masks_match_a_byte_by_byte_search() {
+        // Every length up to 40, every start, delimiters at varied places,
+        // and bytes that differ from the delimiter in one bit only.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..40 {
+            for round in 0..50 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        match seed % 5 {
+                            0 => 0x1F,
+                            1 => 0x9F,
+                            2 => 0x1E,
+                            3 => 0x00,
+                            _ => (seed >> 8) as u8,
+                        }
+                    })
+                    .collect();
+                if let Ok(block) = <[u8; 16]>::try_from(&bytes[..len.min(16)]) {
+                    assert_eq!(portable::mask16(block, 0x1F), naive(&bytes, 0, 0x1F));
+                }
+                for at in 0..=len + 2 {
+                    let want = naive(&bytes, at, 0x1F);
+                    assert_eq!(
+                        mask_at(&bytes, at, 0x1F),
+                        want,
+                        "{bytes:?} at {at} ({round})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_byte_value() {
+        for byte in 0..=255u8 {
+            let block: [u8; 16] = std::array::from_fn(|i| byte.wrapping_add(i as u8 % 3));
+            assert_eq!(mask16(block, byte), naive(&block, 0, byte));
+            assert_eq!(portable::mask16(block, byte), naive(&block, 0, byte));
+        }
+    }
+}
