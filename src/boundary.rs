@@ -153,15 +153,15 @@ pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHi
     match hint.next_terminator(buf, start) {
         Some(t) => {
             let actual = t + 1 - start;
-            if let Some(n) = lost_terminator {
-                if n < actual {
-                    return Frame::Record {
-                        skipped,
-                        start,
-                        end: start + n,
-                        fault: Some(Fault::NoRecordTerminator),
-                    };
-                }
+            if let Some(n) = lost_terminator
+                && n < actual
+            {
+                return Frame::Record {
+                    skipped,
+                    start,
+                    end: start + n,
+                    fault: Some(Fault::NoRecordTerminator),
+                };
             }
             let fault = declared.map(|declared| Fault::LengthMismatch { declared, actual });
             Frame::Record {

@@ -243,10 +243,10 @@ impl ReadState {
                 // with the 001 the repaired record turns out to have.
                 let at = self.log.len();
                 let parsed = parse_record(raw, &ctx, &mut self.log);
-                if let Ok(view) = &parsed {
-                    if let Some(id) = view.control_number() {
-                        loc.control_number = Some(String::from_utf8_lossy(id).into_owned());
-                    }
+                if let Ok(view) = &parsed
+                    && let Some(id) = view.control_number()
+                {
+                    loc.control_number = Some(String::from_utf8_lossy(id).into_owned());
                 }
                 self.log.insert(at, loc, fault);
                 Some(parsed)
@@ -403,10 +403,10 @@ impl<'a> Iterator for Reader<'a> {
             self.last_001,
             &mut needs_more,
         )?;
-        if let Ok(view) = &r {
-            if let Some(id) = view.control_field(Tag::new(1)) {
-                self.last_001 = id;
-            }
+        if let Ok(view) = &r
+            && let Some(id) = view.control_field(Tag::new(1))
+        {
+            self.last_001 = id;
         }
         Some(r)
     }

@@ -160,11 +160,11 @@ impl<R: Read> StreamReader<R> {
             self.done = at_eof;
             return None;
         };
-        if let Ok(view) = &r {
-            if let Some(id) = view.control_number() {
-                self.last_001.clear();
-                self.last_001.extend_from_slice(id);
-            }
+        if let Ok(view) = &r
+            && let Some(id) = view.control_number()
+        {
+            self.last_001.clear();
+            self.last_001.extend_from_slice(id);
         }
         Some(r)
     }

@@ -101,10 +101,10 @@ fn touch(view: &RecordView<'_>, t: &mut Tally) {
             }
             // Valid UTF-8 is borrowed, not copied (invalid UTF-8 is
             // repaired into a new string: that is the caller's choice).
-            if std::str::from_utf8(s.value).is_ok() {
-                if let std::borrow::Cow::Borrowed(text) = s.text() {
-                    t.check = t.check.wrapping_add(text.len() as u64);
-                }
+            if std::str::from_utf8(s.value).is_ok()
+                && let std::borrow::Cow::Borrowed(text) = s.text()
+            {
+                t.check = t.check.wrapping_add(text.len() as u64);
             }
         }
     }

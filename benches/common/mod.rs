@@ -73,16 +73,16 @@ impl Input {
 pub fn inputs() -> Vec<Input> {
     let only = std::env::var("MARC_BENCH_INPUTS").unwrap_or_default();
     let mut out = Vec::new();
-    if only.is_empty() || only.contains("booksall") {
-        if let Some(path) = booksall_path() {
-            let m = MappedFile::open(&path).expect("map the benchmark file");
-            let records = Reader::new(m.bytes()).count() as u64;
-            out.push(Input {
-                name: "booksall",
-                bytes: Bytes::Mapped(m),
-                records,
-            });
-        }
+    if (only.is_empty() || only.contains("booksall"))
+        && let Some(path) = booksall_path()
+    {
+        let m = MappedFile::open(&path).expect("map the benchmark file");
+        let records = Reader::new(m.bytes()).count() as u64;
+        out.push(Input {
+            name: "booksall",
+            bytes: Bytes::Mapped(m),
+            records,
+        });
     }
     if only.is_empty() || only.contains("synthetic") {
         let v = synthetic(20_000_000);

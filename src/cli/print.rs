@@ -34,10 +34,8 @@ pub fn run(common: &Common, args: &Inputs) -> Status {
             }
         }
     }
-    if !stopped {
-        if let Err(e) = out.finish() {
-            status.fail(&e);
-        }
+    if !stopped && let Err(e) = out.finish() {
+        status.fail(&e);
     }
     report.finish();
     if report.any() {

@@ -274,7 +274,7 @@ where
             }
         }
         n += 1;
-        if n % PROGRESS_EVERY == 0 && !d.progress.is_hidden() {
+        if n.is_multiple_of(PROGRESS_EVERY) && !d.progress.is_hidden() {
             d.progress.set(reader.offset() as u64);
         }
     }
@@ -311,7 +311,7 @@ where
             d.bad(e)?;
         }
         n += 1;
-        if n % PROGRESS_EVERY == 0 && !d.progress.is_hidden() {
+        if n.is_multiple_of(PROGRESS_EVERY) && !d.progress.is_hidden() {
             d.progress.set(position());
         }
     }

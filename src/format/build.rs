@@ -480,10 +480,10 @@ impl RecordBuilder {
     /// Closes the open data field, if any.
     pub(crate) fn end_data_field(&mut self, at: u64) {
         self.skipping = false;
-        if let Some(f) = self.field.take() {
-            if !self.is_rejected() {
-                self.push(at, f);
-            }
+        if let Some(f) = self.field.take()
+            && !self.is_rejected()
+        {
+            self.push(at, f);
         }
     }
 

@@ -88,10 +88,10 @@ impl Batch {
                 s.carried,
             );
             let Some(r) = r else { break };
-            if let Ok(view) = &r {
-                if let Some(id) = view.control_field(Tag::new(1)) {
-                    last_001 = id;
-                }
+            if let Ok(view) = &r
+                && let Some(id) = view.control_field(Tag::new(1))
+            {
+                last_001 = id;
             }
             f(r);
         }
@@ -121,10 +121,10 @@ impl Batch {
                 &mut needs_more,
                 s.carried,
             );
-            if let Some(Ok(view)) = r {
-                if let Some(id) = view.control_field(Tag::new(1)) {
-                    return id;
-                }
+            if let Some(Ok(view)) = r
+                && let Some(id) = view.control_field(Tag::new(1))
+            {
+                return id;
             }
         }
         &self.last_001

@@ -200,10 +200,10 @@ fn last_001<'a>(
         let slot = ((walk.records - 1 - back) % RING as u64) as usize;
         let mut pos = ring[slot];
         let mut needs_more = false;
-        if let Some(Ok(view)) = state.next(buf, &mut pos, 0, true, &[], &mut needs_more) {
-            if let Some(id) = view.control_field(Tag::new(1)) {
-                return Some(id);
-            }
+        if let Some(Ok(view)) = state.next(buf, &mut pos, 0, true, &[], &mut needs_more)
+            && let Some(id) = view.control_field(Tag::new(1))
+        {
+            return Some(id);
         }
     }
     if walk.records <= RING as u64 {

@@ -73,10 +73,10 @@ impl<'a> Iterator for UnitIter<'a> {
             self.pos = self.end;
             return None;
         };
-        if let Ok(view) = &r {
-            if let Some(id) = view.control_field(Tag::new(1)) {
-                self.last_001 = id;
-            }
+        if let Ok(view) = &r
+            && let Some(id) = view.control_field(Tag::new(1))
+        {
+            self.last_001 = id;
         }
         Some(r)
     }

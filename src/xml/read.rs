@@ -316,16 +316,16 @@ impl State {
     }
 
     fn begin_record(&mut self, depth: usize, marc: bool, at: u64) {
-        if let Some(mut outer) = self.current.take() {
-            if outer.b.has_content() {
-                outer.b.reject(
-                    at,
-                    FormatFault::Malformed {
-                        what: "a <record> inside a <record>".into(),
-                    },
-                );
-                self.finish_record(outer, at);
-            }
+        if let Some(mut outer) = self.current.take()
+            && outer.b.has_content()
+        {
+            outer.b.reject(
+                at,
+                FormatFault::Malformed {
+                    what: "a <record> inside a <record>".into(),
+                },
+            );
+            self.finish_record(outer, at);
         }
         self.recovering = false;
         self.current = Some(Current {
@@ -339,10 +339,10 @@ impl State {
     }
 
     fn end_record(&mut self, at: u64) {
-        if let Some(cur) = self.current.take() {
-            if cur.marc || cur.b.has_content() {
-                self.finish_record(cur, at);
-            }
+        if let Some(cur) = self.current.take()
+            && (cur.marc || cur.b.has_content())
+        {
+            self.finish_record(cur, at);
         }
     }
 
@@ -684,15 +684,16 @@ impl<R: BufRead> XmlReader<R> {
             }
             Event::Eof => {
                 st.done = true;
-                if let Some(cur) = st.current.take() {
-                    if !st.recovering && (cur.marc || cur.b.has_content()) {
-                        st.records = cur.number;
-                        st.pending.push_back(Err(XmlError::Syntax {
-                            record: cur.number,
-                            offset: at,
-                            message: "input ends inside the record".into(),
-                        }));
-                    }
+                if let Some(cur) = st.current.take()
+                    && !st.recovering
+                    && (cur.marc || cur.b.has_content())
+                {
+                    st.records = cur.number;
+                    st.pending.push_back(Err(XmlError::Syntax {
+                        record: cur.number,
+                        offset: at,
+                        message: "input ends inside the record".into(),
+                    }));
                 }
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
