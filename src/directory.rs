@@ -13,6 +13,44 @@ pub(crate) struct RawEntry {
     pub(crate) start: [u8; 5],
 }
 
+impl RawEntry {
+    /// Whether all twelve bytes are ASCII digits, checked at once in two
+    /// overlapping 64-bit words (bytes 0-7 and 4-11).
+    #[inline(always)]
+    pub(crate) fn is_all_digits(&self) -> bool {
+        const F0: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+        const X30: u64 = 0x3030_3030_3030_3030;
+        const X06: u64 = 0x0606_0606_0606_0606;
+        let b: &[u8; 12] = bytemuck::cast_ref(self);
+        let mut lo = [0u8; 8];
+        lo.copy_from_slice(&b[0..8]);
+        let mut hi = [0u8; 8];
+        hi.copy_from_slice(&b[4..12]);
+        // A byte is a digit when its high nibble is 3 and adding 6 keeps it
+        // there (low nibble 0-9); no carry crosses bytes for digits.
+        let digits = |v: u64| (v & F0) == X30 && (v.wrapping_add(X06) & F0) == X30;
+        let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
+        digits(lo) & digits(hi)
+    }
+
+    /// The length and start as numbers, for an entry of digits. Bytes that
+    /// are not digits give numbers that mean nothing but stay below
+    /// 65,536 and 2,620,000, so that sums of them never overflow.
+    #[inline(always)]
+    pub(crate) fn length_and_start(&self) -> (u32, u32) {
+        let [s0, s1, s2, s3, s4] = self.start;
+        let start = u32::from(s0.wrapping_sub(b'0')) * 10000 + four_digits([s1, s2, s3, s4]);
+        (four_digits(self.length), start)
+    }
+
+    /// Whether the tag is a control field's (`00X`): its first two bytes
+    /// are `0`.
+    #[inline(always)]
+    pub(crate) fn is_control(&self) -> bool {
+        self.tag[0] == b'0' && self.tag[1] == b'0'
+    }
+}
+
 /// Casts directory bytes to entries; the trailing partial entry, if any, is
 /// not included.
 #[inline]
@@ -61,9 +99,7 @@ fn four_digits(b: [u8; 4]) -> u32 {
 /// length (at least 1) and start. `base` is the record's base address.
 #[inline(always)]
 fn decode(e: &RawEntry, base: u32) -> Entry {
-    let len = four_digits(e.length);
-    let [s0, s1, s2, s3, s4] = e.start;
-    let start = u32::from(s0.wrapping_sub(b'0')) * 10000 + four_digits([s1, s2, s3, s4]);
+    let (len, start) = e.length_and_start();
     Entry {
         start: base.wrapping_add(start),
         len: len.saturating_sub(1),

@@ -8,7 +8,7 @@
 
 use memchr::memchr;
 
-use crate::directory::{Directory, Entry, raw_entries};
+use crate::directory::{Directory, Entry, RawEntry, raw_entries};
 use crate::error::{Fault, Location, show};
 use crate::leader::{LEADER_LEN, parse_digits};
 use crate::reader::{Mode, WarningLog};
@@ -126,11 +126,43 @@ pub(crate) fn parse_record<'a>(
 
     let base = base_address(raw, data_end, &leader, &mut faults)?;
     let dir = &raw[LEADER_LEN..base - 1];
-    if dir.len() % 12 != 0 {
+    if !dir.len().is_multiple_of(12) {
         faults.repairable(LEADER_LEN, Fault::DirectoryLength { len: dir.len() })?;
     }
 
     let raw_dir = raw_entries(dir);
+    let directory = if fast_path_on() && clean_directory(raw, raw_dir, base, data_end) {
+        Directory::InPlace {
+            base: base as u32,
+            count: raw_dir.len() as u32,
+        }
+    } else {
+        check_entries(raw, raw_dir, base, data_end, &mut faults)?
+    };
+
+    // Faults found before the 001 was known are labelled with it now.
+    if faults.log.len() > first_warning
+        && let Some(id) = directory.find(raw, Tag::new(1))
+    {
+        let id = String::from_utf8_lossy(&raw[id.range()]);
+        faults.log.relabel_from(first_warning, &id);
+    }
+    Ok(RecordView::from_parts(
+        raw, leader, directory, ctx.record, ctx.offset,
+    ))
+}
+
+/// Checks the directory entry by entry, reporting each fault (the error in
+/// strict mode), and in lenient mode repairs what it can: entries skipped,
+/// fields re-cut at their terminators.
+fn check_entries<'a>(
+    raw: &'a [u8],
+    raw_dir: &[RawEntry],
+    base: usize,
+    data_end: usize,
+    faults: &mut Faults<'_, '_, '_, 'a>,
+) -> Result<Directory, Error> {
+    let mode = faults.ctx.mode;
     // Until an entry needs repair, the directory is read in place and
     // nothing is stored; from then on (lenient mode only) the entries go to
     // `list`, starting with the good ones before it.
@@ -198,7 +230,7 @@ pub(crate) fn parse_record<'a>(
         let abs_start = base + start;
         let abs_end = abs_start + len;
         if len == 0 || abs_end > data_end {
-            if ctx.mode == Mode::Strict {
+            if mode == Mode::Strict {
                 return Err(faults.fatal(
                     at,
                     Fault::FieldOutOfBounds {
@@ -212,7 +244,7 @@ pub(crate) fn parse_record<'a>(
             }
             needs_recut = true;
         } else if raw[abs_end - 1] != FIELD_TERMINATOR {
-            if ctx.mode == Mode::Strict {
+            if mode == Mode::Strict {
                 return Err(faults.fatal(abs_end - 1, Fault::FieldNotTerminated { entry: i, tag }));
             }
             needs_recut = true;
@@ -240,9 +272,9 @@ pub(crate) fn parse_record<'a>(
     let directory = match list {
         Some(mut list) => {
             if needs_recut {
-                recut(raw, base, data_end, &mut list, &mut faults)?;
+                recut(raw, base, data_end, &mut list, faults)?;
             } else if covered < data_end {
-                unlisted(covered, data_end, &mut faults)?;
+                unlisted(covered, data_end, faults)?;
             }
             // Re-cut fields are checked as they are now.
             bad_start = list.iter().any(|e| !starts_well(raw, e));
@@ -250,7 +282,7 @@ pub(crate) fn parse_record<'a>(
         }
         None => {
             if covered < data_end {
-                unlisted(covered, data_end, &mut faults)?;
+                unlisted(covered, data_end, faults)?;
             }
             Directory::InPlace {
                 base: base as u32,
@@ -268,17 +300,58 @@ pub(crate) fn parse_record<'a>(
             }
         }
     }
+    Ok(directory)
+}
 
-    // Faults found before the 001 was known are labelled with it now.
-    if faults.log.len() > first_warning {
-        if let Some(id) = directory.find(raw, Tag::new(1)) {
-            let id = String::from_utf8_lossy(&raw[id.range()]);
-            faults.log.relabel_from(first_warning, &id);
-        }
+/// Whether [`clean_directory`] may decide; the tests turn it off to check
+/// that it decides as [`check_entries`] does.
+#[cfg(not(test))]
+#[inline(always)]
+fn fast_path_on() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    static FAST_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+#[cfg(test)]
+fn fast_path_on() -> bool {
+    FAST_PATH.with(std::cell::Cell::get)
+}
+
+/// The common case in one pass that records nothing: true when the
+/// directory entries need no repair and give no warning. That is, every
+/// entry is all digits with a length of at least 1; its field lies inside
+/// the data area and ends with 0x1E; a data field holds nothing, just two
+/// indicators, or indicators and a delimiter; and the furthest field ends
+/// where the data area does. Whatever else the entries hold, the checks
+/// entry by entry find it and report it.
+///
+/// The conditions of each entry are combined without branching on them,
+/// which keeps this loop short and free of mispredictions.
+#[inline(always)]
+fn clean_directory(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
+    let mut ok = true;
+    let mut covered = base;
+    for e in dir {
+        let (len, start) = e.length_and_start();
+        let (len, start) = (len as usize, base + start as usize);
+        // Below 2.8 million: no overflow (see `length_and_start`).
+        let end = start + len;
+        let inside = (len != 0) & (end <= data_end);
+        // `end >= base > 0`, so `end - 1` cannot wrap.
+        let terminated = raw.get(end - 1) == Some(&FIELD_TERMINATOR);
+        let field_len = len.wrapping_sub(1);
+        let starts = e.is_control()
+            | (field_len == 0)
+            | (field_len == 2)
+            | ((field_len > 2) & (raw.get(start + 2) == Some(&SUBFIELD_DELIMITER)));
+        ok &= e.is_all_digits() & inside & terminated & starts;
+        covered = covered.max(end);
     }
-    Ok(RecordView::from_parts(
-        raw, leader, directory, ctx.record, ctx.offset,
-    ))
+    ok & (covered == data_end)
 }
 
 /// Whether a field starts as it should: control fields and empty fields
@@ -332,7 +405,7 @@ fn base_address(
         let dir = &raw[LEADER_LEN..b - 1];
         let runs_on = memchr(FIELD_TERMINATOR, &raw[b - 1..data_end])
             .is_some_and(|i| raw[b - 1..b - 1 + i].iter().all(u8::is_ascii_alphanumeric));
-        let whole = dir.len() % 12 == 0 && dir.iter().all(u8::is_ascii_alphanumeric);
+        let whole = dir.len().is_multiple_of(12) && dir.iter().all(u8::is_ascii_alphanumeric);
         if whole && (!runs_on || directory_fits(dir, data_end - b)) {
             faults.repairable(b - 1, Fault::DirectoryNotTerminated)?;
             return Ok(b);
@@ -430,28 +503,14 @@ fn recut(
     Ok(())
 }
 
-/// Decodes an entry whose twelve bytes are all ASCII digits, checking all of
-/// them at once in two 64-bit words.
+/// Decodes an entry whose twelve bytes are all ASCII digits.
 #[inline(always)]
-fn digit_entry(e: &crate::directory::RawEntry) -> Option<(Tag, usize, usize)> {
-    let b: &[u8; 12] = bytemuck::cast_ref(e);
-    let mut lo = [0u8; 8];
-    lo.copy_from_slice(&b[0..8]);
-    let mut hi = [0u8; 8];
-    hi.copy_from_slice(&b[4..12]);
-    let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
-    const F0: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    const X30: u64 = 0x3030_3030_3030_3030;
-    const X06: u64 = 0x0606_0606_0606_0606;
-    let digits = |v: u64| (v & F0) == X30 && (v.wrapping_add(X06) & F0) == X30;
-    if !(digits(lo) && digits(hi)) {
+fn digit_entry(e: &RawEntry) -> Option<(Tag, usize, usize)> {
+    if !e.is_all_digits() {
         return None;
     }
-    let d = |i: usize| usize::from(b[i] - b'0');
-    let tag = Tag::new((d(0) * 100 + d(1) * 10 + d(2)) as u16);
-    let len = d(3) * 1000 + d(4) * 100 + d(5) * 10 + d(6);
-    let start = d(7) * 10000 + d(8) * 1000 + d(9) * 100 + d(10) * 10 + d(11);
-    Some((tag, len, start))
+    let (len, start) = e.length_and_start();
+    Some((Tag::from_bytes(e.tag)?, len as usize, start as usize))
 }
 
 #[cfg(test)]
@@ -486,6 +545,122 @@ mod tests {
             .collect();
         let faults = reader.warnings().iter().map(|w| w.fault.clone()).collect();
         (values, faults)
+    }
+
+    /// Everything a reader gives for `bytes`: each record's fields or
+    /// error, then the warnings.
+    fn outcome(bytes: &[u8], strict: bool) -> String {
+        use std::fmt::Write;
+        let mut reader = Reader::new(bytes);
+        if strict {
+            reader = reader.strict();
+        }
+        let mut out = String::new();
+        for r in reader.by_ref() {
+            let line = match r {
+                Ok(v) => format!(
+                    "{:?}",
+                    v.fields()
+                        .map(|f| (f.tag(), f.raw_value()))
+                        .collect::<Vec<_>>()
+                ),
+                Err(e) => e.to_string(),
+            };
+            writeln!(out, "{line}").unwrap();
+        }
+        writeln!(out, "{:?}", reader.warnings()).unwrap();
+        out
+    }
+
+    #[test]
+    fn clean_directory_decides_as_the_entry_by_entry_checks() {
+        // Control and data fields, one of indicators only.
+        let mut r = Record::new();
+        r.push_field(Field::control(Tag::new(1), "id 42").unwrap())
+            .unwrap();
+        r.push_field(Field::control(Tag::new(8), "880101s").unwrap())
+            .unwrap();
+        r.push_field(
+            Field::new(Tag::new(245), *b"10")
+                .with_subfield(b'a', "Ti")
+                .unwrap(),
+        )
+        .unwrap();
+        r.push_field(Field::new(Tag::new(246), *b"1 ")).unwrap();
+        r.push_field(
+            Field::new(Tag::new(500), *b"  ")
+                .with_subfield(b'a', "n")
+                .unwrap(),
+        )
+        .unwrap();
+        let good = [r.to_iso2709().unwrap(), r.to_iso2709().unwrap()].concat();
+        let one = good.len() / 2;
+        let values = [
+            b'0', b'1', b'9', b'5', 0x1E, 0x1F, 0x1D, b'A', b' ', 0, b'/', b':',
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut clean, mut warned) = (0, 0);
+        let base: usize = std::str::from_utf8(&good[12..17]).unwrap().parse().unwrap();
+        let entries = (base - 25) / 12;
+        let mut inputs = Vec::new();
+        // Each entry given each short length, its field terminated there
+        // (fields of 0, 1, 2, 3 bytes, control or data).
+        for e in 0..entries {
+            for len in 0..6usize {
+                let mut b = good.clone();
+                let at = 24 + 12 * e;
+                b[at + 3..at + 7].copy_from_slice(format!("{len:04}").as_bytes());
+                let start: usize = std::str::from_utf8(&b[at + 7..at + 12])
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                if len > 0 {
+                    b[base + start + len - 1] = 0x1E;
+                }
+                inputs.push(b);
+            }
+        }
+        for _ in 0..20_000 {
+            let mut b = good.clone();
+            for _ in 0..1 + next(3) {
+                // The first record's directory and data, where the two
+                // paths could part.
+                let at = 24 + next(one - 25);
+                b[at] = match next(3) {
+                    0 => b[at].wrapping_add(1),
+                    1 => b[at].wrapping_sub(1),
+                    _ => values[next(values.len())],
+                };
+            }
+            inputs.push(b);
+        }
+        for b in inputs {
+            for strict in [false, true] {
+                let fast = outcome(&b, strict);
+                super::FAST_PATH.with(|f| f.set(false));
+                let slow = outcome(&b, strict);
+                super::FAST_PATH.with(|f| f.set(true));
+                assert_eq!(fast, slow, "{}", b.escape_ascii());
+                if !strict {
+                    if fast.ends_with("[]\n") {
+                        clean += 1;
+                    } else {
+                        warned += 1;
+                    }
+                }
+            }
+        }
+        // Both kinds of input were tried.
+        assert!(
+            clean > 1000 && warned > 1000,
+            "{clean} clean, {warned} warned"
+        );
     }
 
     fn clean_values() -> Vec<Vec<u8>> {
