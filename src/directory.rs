@@ -103,21 +103,9 @@ fn decode(e: &RawEntry, base: u32) -> Entry {
     Entry {
         start: base.wrapping_add(start),
         len: len.saturating_sub(1),
-        tag: if e.tag.iter().all(u8::is_ascii_digit) {
-            let [a, b, c] = e.tag.map(|d| u16::from(d - b'0'));
-            Tag::new(a * 100 + b * 10 + c)
-        } else {
-            letter_tag(e.tag)
-        },
+        // The parser checked the tag; 0 is never used.
+        tag: Tag::from_bytes(e.tag).unwrap_or_default(),
     }
-}
-
-/// A tag with letters (checked by the parser), kept out of the loops that
-/// decode entries.
-#[cold]
-#[inline(never)]
-fn letter_tag(t: [u8; 3]) -> Tag {
-    Tag::from_bytes(t).unwrap_or(Tag::new(0))
 }
 
 /// The `count` raw entries of record `raw`'s own directory (none if the

@@ -70,12 +70,26 @@ impl Tag {
     /// ```
     #[inline]
     pub fn from_bytes(b: [u8; 3]) -> Option<Tag> {
-        let (a, c, d) = (b[0], b[1], b[2]);
-        if a.is_ascii_digit() && c.is_ascii_digit() && d.is_ascii_digit() {
-            return Some(Tag(u16::from(a - b'0') * 100
-                + u16::from(c - b'0') * 10
-                + u16::from(d - b'0')));
+        // All digits, the common case, checked and read in one register: a
+        // byte is a digit when its high nibble is 3 and adding 6 keeps it
+        // there. The fourth byte is a digit too, so that it passes.
+        let v = u32::from_le_bytes([b[0], b[1], b[2], b'0']);
+        if (v & 0xF0F0_F0F0) == 0x3030_3030
+            && (v.wrapping_add(0x0606_0606) & 0xF0F0_F0F0) == 0x3030_3030
+        {
+            let d = v - 0x3030_3030;
+            let digit = |shift: u32| (d >> shift) as u16 & 0xFF;
+            return Some(Tag(digit(0) * 100 + digit(8) * 10 + digit(16)));
         }
+        Tag::from_alphanumeric(b)
+    }
+
+    /// [`Tag::from_bytes`] for tags with letters, kept out of the loops that
+    /// read numeric tags.
+    #[cold]
+    #[inline(never)]
+    fn from_alphanumeric(b: [u8; 3]) -> Option<Tag> {
+        let (a, c, d) = (b[0], b[1], b[2]);
         let rank = digit36(a)? * 1296 + digit36(c)? * 36 + digit36(d)?;
         // `rank` is not all-digits here; shift it above the numeric range.
         // Ranks of all-digit tags are interleaved with the others, so
