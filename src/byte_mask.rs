@@ -18,46 +18,58 @@ pub(crate) fn mask16(block: [u8; 16], byte: u8) -> u32 {
     imp::mask16(block, byte)
 }
 
-/// The positions of `byte` in `bytes[at..]`, at most 16 of them (bit 0 is
-/// `bytes[at]`). Empty when `at` is past the end.
+/// The number of bytes one [`mask_at`] covers.
+pub(crate) const WINDOW: usize = 32;
+
+/// The positions of `byte` in `bytes[at..]`, at most [`WINDOW`] of them
+/// (bit 0 is `bytes[at]`). Empty when `at` is past the end.
 ///
-/// Reads whole 16-byte blocks where it can: the block at `at`, or, near the
-/// end, the last 16 bytes (shifted so that bit 0 is `bytes[at]`). Only runs
-/// shorter than 16 bytes in all are put together from two overlapping
-/// 8-byte words, or read byte by byte below 8 bytes.
+/// Reads whole 16-byte blocks where it can: the two blocks from `at`, or,
+/// near the end, the last 32 bytes (shifted so that bit 0 is `bytes[at]`).
+/// Only runs shorter than 32 bytes in all are put together from
+/// overlapping blocks (or words, below 16 bytes).
 #[inline(always)]
 pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u32 {
-    if let Some(block) = bytes.get(at..at.wrapping_add(16)) {
-        let mut b = [0u8; 16];
-        b.copy_from_slice(block);
-        return mask16(b, byte);
+    if let Some(window) = bytes.get(at..).and_then(<[u8]>::first_chunk::<WINDOW>) {
+        return mask32(window, byte);
     }
     let len = bytes.len();
     if at >= len {
         return 0;
     }
-    if let Some(last) = len.checked_sub(16).and_then(|s| bytes.get(s..)) {
-        // The last block ends where `bytes` does and starts before `at`.
-        let mut b = [0u8; 16];
-        b.copy_from_slice(last);
-        return mask16(b, byte) >> (16 - (len - at));
+    if let Some(last) = bytes.last_chunk::<WINDOW>() {
+        // The last window ends where `bytes` does and starts before `at`;
+        // `len - at` is 1 to 31.
+        return mask32(last, byte) >> (WINDOW - (len - at));
     }
     short_mask(bytes, byte) >> at
 }
 
-/// The positions of `byte` in all of `bytes`, which is shorter than 16.
-#[cold]
-#[inline(never)]
+/// The positions of `byte` in a window of [`WINDOW`] bytes.
+#[inline(always)]
+fn mask32(window: &[u8; WINDOW], byte: u8) -> u32 {
+    let (lo, hi) = window.split_at(16);
+    let (lo, hi) = (
+        lo.try_into().unwrap_or([0; 16]),
+        hi.try_into().unwrap_or([0; 16]),
+    );
+    mask16(lo, byte) | mask16(hi, byte) << 16
+}
+
+/// The positions of `byte` in all of `bytes`, which is shorter than
+/// [`WINDOW`]: two overlapping blocks, or two overlapping words.
+#[inline]
 fn short_mask(bytes: &[u8], byte: u8) -> u32 {
     let len = bytes.len();
-    if let (Some(lo), Some(hi)) = (
-        bytes.get(..8),
-        len.checked_sub(8).and_then(|s| bytes.get(s..)),
-    ) {
-        // Bytes 0..8 and len-8..len: together they cover every byte.
+    if let (Some(first), Some(last)) = (bytes.first_chunk::<16>(), bytes.last_chunk::<16>()) {
+        // Bytes 0..16 and len-16..len: together they cover every byte.
+        return mask16(*first, byte) | mask16(*last, byte) << (len - 16);
+    }
+    if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        // Bytes 0..8 and len-8..len.
         let mut b = [0u8; 16];
-        b[..8].copy_from_slice(lo);
-        b[8..].copy_from_slice(hi);
+        b[..8].copy_from_slice(first);
+        b[8..].copy_from_slice(last);
         let m = mask16(b, byte);
         return (m & 0xFF) | ((m >> 8) << (len - 8));
     }
@@ -138,7 +150,7 @@ mod tests {
             .iter()
             .enumerate()
             .skip(at)
-            .take(16)
+            .take(WINDOW)
             .filter(|&(_, &b)| b == byte)
             .fold(0, |m, (i, _)| m | 1 << (i - at))
     }
@@ -148,7 +160,7 @@ mod tests {
         // Every length up to 40, every start, delimiters at varied places,
         // and bytes that differ from the delimiter in one bit only.
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        for len in 0..40 {
+        for len in 0..80 {
             for round in 0..50 {
                 let bytes: Vec<u8> = (0..len)
                     .map(|_| {
@@ -165,7 +177,7 @@ mod tests {
                     })
                     .collect();
                 if let Ok(block) = <[u8; 16]>::try_from(&bytes[..len.min(16)]) {
-                    assert_eq!(portable::mask16(block, 0x1F), naive(&bytes, 0, 0x1F));
+                    assert_eq!(portable::mask16(block, 0x1F), naive(&block, 0, 0x1F));
                 }
                 for at in 0..=len + 2 {
                     let want = naive(&bytes, at, 0x1F);

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use crate::byte_mask::mask_at;
+use crate::byte_mask::{WINDOW, mask_at};
 use crate::parse::SUBFIELD_DELIMITER;
 
 /// One subfield, borrowed from the record: its code and its value bytes.
@@ -56,15 +56,17 @@ pub struct Subfields<'a> {
     data: &'a [u8],
     /// Where the next subfield (its code) starts; past the end when done.
     pos: usize,
-    /// Start of the block of up to 16 bytes that `mask` describes.
-    block: usize,
-    /// The delimiters in `data[block..block + 16]` at or after `pos`, one
-    /// bit each (bit 0 is `data[block]`).
+    /// Start of the window of [`WINDOW`] bytes that `ends` describes.
+    window: usize,
+    /// Where subfields end in `data[window..window + WINDOW]`, from `pos`
+    /// on, one bit each (bit 0 is `data[window]`): at each delimiter, and
+    /// at the end of the data when the window reaches it (bit `WINDOW`
+    /// when the data ends right after the window).
     ///
-    /// Invariant: every delimiter in `data[pos..block + 16]` has its bit
-    /// here, and `block <= pos` whenever `mask` is not empty; so the bits
-    /// taken lowest first are the delimiters from `pos` on, in order.
-    mask: u32,
+    /// Invariant: every delimiter in `data[pos..window + WINDOW]` has its
+    /// bit here, and no bit lies before `pos`; so the bits taken lowest
+    /// first are where the subfields from `pos` on end, in order.
+    ends: u64,
 }
 
 impl<'a> Subfields<'a> {
@@ -87,8 +89,8 @@ impl<'a> Subfields<'a> {
         Subfields {
             data,
             pos,
-            block: pos,
-            mask: mask_at(data, pos, SUBFIELD_DELIMITER),
+            window: pos,
+            ends: ends_at(data, pos),
         }
     }
 
@@ -96,41 +98,58 @@ impl<'a> Subfields<'a> {
     pub fn empty() -> Subfields<'a> {
         Subfields {
             data: &[],
-            pos: 0,
-            block: 0,
-            mask: 0,
+            pos: 1,
+            window: 0,
+            ends: 0,
         }
     }
+}
+
+impl Subfields<'_> {
+    /// Moves on to the next window once this one is used up; false when
+    /// the data ended in this one. Subfields longer than a window and
+    /// fields whose subfields fill more than one come here.
+    #[inline(never)]
+    fn next_window(&mut self) -> bool {
+        loop {
+            self.window += WINDOW;
+            if self.window > self.data.len() {
+                return false;
+            }
+            self.ends = ends_at(self.data, self.window);
+            if self.ends != 0 {
+                return true;
+            }
+        }
+    }
+}
+
+/// The `ends` of the window at `at` (at most `data.len()`): the
+/// delimiters in it, and the end of the data when it is in reach.
+#[inline(always)]
+fn ends_at(data: &[u8], at: usize) -> u64 {
+    let rest = data.len().wrapping_sub(at);
+    let end = if rest <= WINDOW { 1 << rest } else { 0 };
+    u64::from(mask_at(data, at, SUBFIELD_DELIMITER)) | end
 }
 
 impl<'a> Iterator for Subfields<'a> {
     type Item = SubfieldView<'a>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<SubfieldView<'a>> {
-        let len = self.data.len();
         loop {
-            let start = self.pos;
-            if start >= len {
-                return None;
+            if self.ends == 0 {
+                // Past the end of the data once its end was taken.
+                if self.pos > self.data.len() || !self.next_window() {
+                    return None;
+                }
             }
-            // The subfield ends at the next delimiter, found in the masks
-            // of the blocks from `start` on, or at the end of the data.
-            let end = loop {
-                if self.mask != 0 {
-                    let d = self.block + self.mask.trailing_zeros() as usize;
-                    self.mask &= self.mask - 1;
-                    break d;
-                }
-                self.block += 16;
-                if self.block >= len {
-                    break len;
-                }
-                self.mask = mask_at(self.data, self.block, SUBFIELD_DELIMITER);
-            };
-            self.pos = end + 1;
-            // `start <= end <= len` by the invariant of `mask`; `get` keeps
-            // it panic-free all the same.
+            let end = self.window + self.ends.trailing_zeros() as usize;
+            self.ends &= self.ends - 1;
+            let start = std::mem::replace(&mut self.pos, end + 1);
+            // `start <= end <= len` by the invariant of `ends`; `get` keeps
+            // it panic-free all the same. An empty chunk is skipped.
             if let Some((&code, value)) = self.data.get(start..end).and_then(<[u8]>::split_first) {
                 return Some(SubfieldView { code, value });
             }
