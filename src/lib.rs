@@ -50,6 +50,7 @@ pub mod mnemonic;
 #[cfg(feature = "parallel")]
 pub mod parallel;
 mod parse;
+mod prefetch;
 mod reader;
 mod record;
 mod record_view;

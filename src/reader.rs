@@ -215,7 +215,7 @@ impl ReadState {
                     self.log.push(loc, Fault::StrayBytes { len: skipped });
                 }
                 *pos = end;
-                touch_ahead(buf, end);
+                crate::prefetch::ahead(buf, start, end);
                 let ctx = Context {
                     mode: self.opts.mode,
                     record: self.records,
@@ -253,27 +253,6 @@ impl ReadState {
             }
         }
     }
-}
-
-/// How far past the record being read [`touch_ahead`] reaches: about one
-/// record of the Library of Congress files (their median is 870 bytes).
-const TOUCH_AHEAD: usize = 2048;
-
-/// Reads one byte of each cache line of the next `TOUCH_AHEAD` bytes from
-/// `at`: the next record, which the caller reads next. The loads do not
-/// hold up the work on this record (nothing waits for their values), so
-/// their cache misses overlap with it instead of stalling the next one:
-/// a safe stand-in for a prefetch instruction, worth 5-10% on a full walk
-/// of a mapped file (BENCHMARKS.md).
-#[inline(always)]
-fn touch_ahead(buf: &[u8], at: usize) {
-    let Some(ahead) = buf.get(at..) else { return };
-    let ahead = &ahead[..ahead.len().min(TOUCH_AHEAD)];
-    let mut acc = 0u8;
-    for b in ahead.iter().step_by(64) {
-        acc ^= b;
-    }
-    std::hint::black_box(acc);
 }
 
 /// Finds the 001 of a record whose boundary is suspect, without trusting
