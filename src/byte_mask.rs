@@ -45,6 +45,22 @@ pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u32 {
     short_mask(bytes, byte) >> at
 }
 
+/// [`mask_at`] for `bytes[..len]`, whose window may be read whole from
+/// `bytes` when `bytes` runs on past `len`: the bits from `len` on are then
+/// dropped. This spares the short fields of a record the piecing together
+/// that [`mask_at`] does at the end of its bytes.
+#[inline(always)]
+pub(crate) fn mask_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u32 {
+    let rest = len.wrapping_sub(at);
+    if let Some(window) = bytes.get(at..).and_then(<[u8]>::first_chunk::<WINDOW>)
+        && rest <= len
+    {
+        let m = mask32(window, byte);
+        return if rest < WINDOW { m & ((1 << rest) - 1) } else { m };
+    }
+    mask_at(bytes.get(..len).unwrap_or(bytes), at, byte)
+}
+
 /// The positions of `byte` in a window of [`WINDOW`] bytes.
 #[inline(always)]
 fn mask32(window: &[u8; WINDOW], byte: u8) -> u32 {
@@ -181,6 +197,10 @@ mod tests {
                 }
                 for at in 0..=len + 2 {
                     let want = naive(&bytes, at, 0x1F);
+                    // The same bytes followed by others, read past the end.
+                    let mut longer = bytes.clone();
+                    longer.extend_from_slice(&[0x1F; 40][..round % 40]);
+                    assert_eq!(mask_within(&longer, len, at, 0x1F), want, "{bytes:?} at {at}");
                     assert_eq!(
                         mask_at(&bytes, at, 0x1F),
                         want,

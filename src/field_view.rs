@@ -18,17 +18,58 @@ use crate::{Subfields, Tag};
 /// assert_eq!(f.subfield(b'b'), Some(&b"subtitle"[..]));
 /// assert_eq!(f.subfields().count(), 2);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct FieldView<'a> {
     tag: Tag,
-    data: &'a [u8],
+    /// The field's bytes, and after them, when the field was read from a
+    /// record, the rest of that record.
+    ///
+    /// Invariant: `len <= bytes.len()`; the field is `bytes[..len]`. The
+    /// bytes after it are never part of any answer: only the subfield
+    /// search reads them, whole blocks at a time, and ignores them.
+    bytes: &'a [u8],
+    len: usize,
+}
+
+impl PartialEq for FieldView<'_> {
+    /// Same tag and same bytes (what follows the field does not count).
+    fn eq(&self, other: &FieldView<'_>) -> bool {
+        self.tag == other.tag && self.raw_value() == other.raw_value()
+    }
+}
+
+impl Eq for FieldView<'_> {}
+
+impl std::fmt::Debug for FieldView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FieldView")
+            .field("tag", &self.tag)
+            .field("data", &self.raw_value())
+            .finish()
+    }
 }
 
 impl<'a> FieldView<'a> {
     /// A view of `data` (the field's bytes without terminator).
     #[inline]
     pub fn new(tag: Tag, data: &'a [u8]) -> FieldView<'a> {
-        FieldView { tag, data }
+        FieldView {
+            tag,
+            bytes: data,
+            len: data.len(),
+        }
+    }
+
+    /// A view of `bytes[..len]`, whose subfields may be searched with reads
+    /// that run on into the rest of `bytes` (the record it lies in). A
+    /// `len` beyond `bytes` is cut to it.
+    #[inline]
+    pub(crate) fn with_tail(tag: Tag, bytes: &'a [u8], len: usize) -> FieldView<'a> {
+        FieldView {
+            tag,
+            bytes,
+            len: len.min(bytes.len()),
+        }
     }
 
     /// The tag.
@@ -47,14 +88,15 @@ impl<'a> FieldView<'a> {
     /// of a control field, or indicators plus subfields of a data field.
     #[inline]
     pub fn raw_value(&self) -> &'a [u8] {
-        self.data
+        // Never empty-handed: `len <= bytes.len()` by the invariant.
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 
     /// The two indicators. Missing indicators read as blanks; only bytes
     /// before the first subfield delimiter count.
     #[inline]
     pub fn indicators(&self) -> [u8; 2] {
-        let d = self.data;
+        let d = self.raw_value();
         if let [a, b, SUBFIELD_DELIMITER, ..] = *d
             && a != SUBFIELD_DELIMITER
             && b != SUBFIELD_DELIMITER
@@ -77,7 +119,7 @@ impl<'a> FieldView<'a> {
         if self.is_control() {
             Subfields::empty()
         } else {
-            Subfields::new(self.data)
+            Subfields::with_tail(self.bytes, self.len)
         }
     }
 
@@ -110,7 +152,7 @@ impl<'a> FieldView<'a> {
     /// ```
     pub fn text(&self) -> Cow<'a, str> {
         if self.is_control() {
-            return String::from_utf8_lossy(self.data);
+            return String::from_utf8_lossy(self.raw_value());
         }
         let mut subs = self.subfields();
         let Some(first) = subs.next() else {

@@ -140,7 +140,12 @@ impl Record {
     }
 
     fn view(&self, e: &Entry) -> FieldView<'_> {
-        FieldView::new(e.tag, self.data.get(e.range()).unwrap_or_default())
+        // The fields that follow come along for the subfield search.
+        FieldView::with_tail(
+            e.tag,
+            self.data.get(e.start as usize..).unwrap_or_default(),
+            e.len as usize,
+        )
     }
 
     /// Every field, in order.

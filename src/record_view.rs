@@ -138,7 +138,12 @@ impl<'a> RecordView<'a> {
     #[inline(always)]
     fn view(&self, e: Entry) -> FieldView<'a> {
         // In bounds by the invariant of `Entry`; `get` keeps it panic-free.
-        FieldView::new(e.tag, self.raw.get(e.range()).unwrap_or_default())
+        // The rest of the record comes along for the subfield search.
+        FieldView::with_tail(
+            e.tag,
+            self.raw.get(e.start as usize..).unwrap_or_default(),
+            e.len as usize,
+        )
     }
 
     /// Every field in directory order.

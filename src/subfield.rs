@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use crate::byte_mask::{WINDOW, mask_at};
+use crate::byte_mask::{WINDOW, mask_within};
 use crate::parse::SUBFIELD_DELIMITER;
 
 /// One subfield, borrowed from the record: its code and its value bytes.
@@ -53,19 +53,24 @@ impl<'a> SubfieldView<'a> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Subfields<'a> {
-    data: &'a [u8],
-    /// Where the next subfield (its code) starts; past the end when done.
+    /// The field's bytes (everything after the indicators, or the whole
+    /// body) and, when it lies in a record, the rest of that record.
+    bytes: &'a [u8],
+    /// The length of the field in `bytes`: subfields end there.
+    len: usize,
+    /// Where the next subfield (its code) starts; past `len` when done.
     pos: usize,
     /// Start of the window of [`WINDOW`] bytes that `ends` describes.
     window: usize,
-    /// Where subfields end in `data[window..window + WINDOW]`, from `pos`
-    /// on, one bit each (bit 0 is `data[window]`): at each delimiter, and
-    /// at the end of the data when the window reaches it (bit `WINDOW`
-    /// when the data ends right after the window).
+    /// Where subfields end in `bytes[window..window + WINDOW]`, from `pos`
+    /// on, one bit each (bit 0 is `bytes[window]`): at each delimiter before
+    /// `len`, and at `len` when the window reaches it (bit `WINDOW` when
+    /// the field ends right after the window).
     ///
-    /// Invariant: every delimiter in `data[pos..window + WINDOW]` has its
-    /// bit here, and no bit lies before `pos`; so the bits taken lowest
-    /// first are where the subfields from `pos` on end, in order.
+    /// Invariant: every delimiter in `bytes[pos..(window + WINDOW).min(len)]`
+    /// has its bit here, and no bit lies before `pos` or after `len`; so
+    /// the bits taken lowest first are where the subfields from `pos` on
+    /// end, in order.
     ends: u64,
 }
 
@@ -74,6 +79,15 @@ impl<'a> Subfields<'a> {
     /// whole field body: the part before the first delimiter is skipped).
     #[inline]
     pub fn new(data: &'a [u8]) -> Subfields<'a> {
+        Subfields::with_tail(data, data.len())
+    }
+
+    /// Subfields in `bytes[..len]` (`len` at most `bytes.len()`), searched
+    /// with reads that may run on into the rest of `bytes`.
+    #[inline]
+    pub(crate) fn with_tail(bytes: &'a [u8], len: usize) -> Subfields<'a> {
+        let len = len.min(bytes.len());
+        let data = &bytes[..len];
         // Fast path: two indicators, then the first delimiter.
         let pos = if let [a, b, SUBFIELD_DELIMITER, ..] = data
             && *a != SUBFIELD_DELIMITER
@@ -83,21 +97,23 @@ impl<'a> Subfields<'a> {
         } else {
             match memchr(SUBFIELD_DELIMITER, data) {
                 Some(i) => i + 1,
-                None => data.len(),
+                None => len,
             }
         };
         Subfields {
-            data,
+            bytes,
+            len,
             pos,
             window: pos,
-            ends: ends_at(data, pos),
+            ends: ends_at(bytes, len, pos),
         }
     }
 
     /// No subfields.
     pub fn empty() -> Subfields<'a> {
         Subfields {
-            data: &[],
+            bytes: &[],
+            len: 0,
             pos: 1,
             window: 0,
             ends: 0,
@@ -107,16 +123,16 @@ impl<'a> Subfields<'a> {
 
 impl Subfields<'_> {
     /// Moves on to the next window once this one is used up; false when
-    /// the data ended in this one. Subfields longer than a window and
+    /// the field ended in this one. Subfields longer than a window and
     /// fields whose subfields fill more than one come here.
     #[inline(never)]
     fn next_window(&mut self) -> bool {
         loop {
             self.window += WINDOW;
-            if self.window > self.data.len() {
+            if self.window > self.len {
                 return false;
             }
-            self.ends = ends_at(self.data, self.window);
+            self.ends = ends_at(self.bytes, self.len, self.window);
             if self.ends != 0 {
                 return true;
             }
@@ -124,13 +140,13 @@ impl Subfields<'_> {
     }
 }
 
-/// The `ends` of the window at `at` (at most `data.len()`): the
-/// delimiters in it, and the end of the data when it is in reach.
+/// The `ends` of the window at `at` (at most `len`): the delimiters in it
+/// before `len`, and `len` itself when it is in reach.
 #[inline(always)]
-fn ends_at(data: &[u8], at: usize) -> u64 {
-    let rest = data.len().wrapping_sub(at);
+fn ends_at(bytes: &[u8], len: usize, at: usize) -> u64 {
+    let rest = len.wrapping_sub(at);
     let end = if rest <= WINDOW { 1 << rest } else { 0 };
-    u64::from(mask_at(data, at, SUBFIELD_DELIMITER)) | end
+    u64::from(mask_within(bytes, len, at, SUBFIELD_DELIMITER)) | end
 }
 
 impl<'a> Iterator for Subfields<'a> {
@@ -140,8 +156,8 @@ impl<'a> Iterator for Subfields<'a> {
     fn next(&mut self) -> Option<SubfieldView<'a>> {
         loop {
             if self.ends == 0 {
-                // Past the end of the data once its end was taken.
-                if self.pos > self.data.len() || !self.next_window() {
+                // Past the end of the field once its end was taken.
+                if self.pos > self.len || !self.next_window() {
                     return None;
                 }
             }
@@ -150,7 +166,8 @@ impl<'a> Iterator for Subfields<'a> {
             let start = std::mem::replace(&mut self.pos, end + 1);
             // `start <= end <= len` by the invariant of `ends`; `get` keeps
             // it panic-free all the same. An empty chunk is skipped.
-            if let Some((&code, value)) = self.data.get(start..end).and_then(<[u8]>::split_first) {
+            let chunk = self.bytes.get(start..end.min(self.len));
+            if let Some((&code, value)) = chunk.and_then(<[u8]>::split_first) {
                 return Some(SubfieldView { code, value });
             }
         }
@@ -162,6 +179,32 @@ impl std::iter::FusedIterator for Subfields<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_after_the_field_change_nothing() {
+        // Fields of every length up to 100 with delimiters in varied
+        // places, followed by bytes that are all delimiters.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..100 {
+            for round in 0..20 {
+                let field: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        if seed % 6 == 0 { 0x1F } else { b'a' + (seed % 26) as u8 }
+                    })
+                    .collect();
+                let want: Vec<_> = Subfields::new(&field).collect();
+                let mut bytes = field.clone();
+                bytes.extend_from_slice(&[0x1F; 70][..round * 7 % 70]);
+                let got: Vec<_> = Subfields::with_tail(&bytes, len).collect();
+                assert_eq!(got, want, "{}", field.escape_ascii());
+            }
+        }
+        // A length beyond the bytes is cut to them.
+        assert_eq!(Subfields::with_tail(b"10\x1fab", 99).count(), 1);
+    }
 
     #[test]
     fn edge_cases() {
