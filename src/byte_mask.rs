@@ -19,19 +19,19 @@ pub(crate) fn mask16(block: [u8; 16], byte: u8) -> u32 {
 }
 
 /// The number of bytes one [`mask_at`] covers.
-pub(crate) const WINDOW: usize = 32;
+pub(crate) const WINDOW: usize = 64;
 
 /// The positions of `byte` in `bytes[at..]`, at most [`WINDOW`] of them
 /// (bit 0 is `bytes[at]`). Empty when `at` is past the end.
 ///
-/// Reads whole 16-byte blocks where it can: the two blocks from `at`, or,
-/// near the end, the last 32 bytes (shifted so that bit 0 is `bytes[at]`).
-/// Only runs shorter than 32 bytes in all are put together from
-/// overlapping blocks (or words, below 16 bytes).
+/// Reads whole 16-byte blocks: the four from `at`, or, near the end, the
+/// last 64 bytes (shifted so that bit 0 is `bytes[at]`). Only runs shorter
+/// than 64 bytes in all are put together from blocks that may overlap (or
+/// words, below 16 bytes).
 #[inline(always)]
-pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u32 {
+pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u64 {
     if let Some(window) = bytes.get(at..).and_then(<[u8]>::first_chunk::<WINDOW>) {
-        return mask32(window, byte);
+        return mask64(window, byte);
     }
     let len = bytes.len();
     if at >= len {
@@ -39,54 +39,63 @@ pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u32 {
     }
     if let Some(last) = bytes.last_chunk::<WINDOW>() {
         // The last window ends where `bytes` does and starts before `at`;
-        // `len - at` is 1 to 31.
-        return mask32(last, byte) >> (WINDOW - (len - at));
+        // `len - at` is 1 to 63.
+        return mask64(last, byte) >> (WINDOW - (len - at));
     }
     short_mask(bytes, byte) >> at
 }
 
 /// [`mask_at`] for `bytes[..len]`, whose window may be read whole from
 /// `bytes` when `bytes` runs on past `len`: the bits from `len` on are then
-/// dropped. This spares the short fields of a record the piecing together
-/// that [`mask_at`] does at the end of its bytes.
+/// dropped. This spares the fields of a record the piecing together that
+/// [`mask_at`] does at the end of its bytes.
 #[inline(always)]
-pub(crate) fn mask_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u32 {
+pub(crate) fn mask_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u64 {
     let rest = len.wrapping_sub(at);
     if let Some(window) = bytes.get(at..).and_then(<[u8]>::first_chunk::<WINDOW>)
         && rest <= len
     {
-        let m = mask32(window, byte);
-        return if rest < WINDOW { m & ((1 << rest) - 1) } else { m };
+        let m = mask64(window, byte);
+        return if rest < WINDOW {
+            m & ((1 << rest) - 1)
+        } else {
+            m
+        };
     }
     mask_at(bytes.get(..len).unwrap_or(bytes), at, byte)
 }
 
 /// The positions of `byte` in a window of [`WINDOW`] bytes.
 #[inline(always)]
-fn mask32(window: &[u8; WINDOW], byte: u8) -> u32 {
-    let (lo, hi) = window.split_at(16);
-    let (lo, hi) = (
-        lo.try_into().unwrap_or([0; 16]),
-        hi.try_into().unwrap_or([0; 16]),
-    );
-    mask16(lo, byte) | mask16(hi, byte) << 16
+fn mask64(window: &[u8; WINDOW], byte: u8) -> u64 {
+    let mut m = 0;
+    for (i, block) in window.chunks_exact(16).enumerate() {
+        let block = block.try_into().unwrap_or([0; 16]);
+        m |= u64::from(mask16(block, byte)) << (16 * i);
+    }
+    m
 }
 
 /// The positions of `byte` in all of `bytes`, which is shorter than
-/// [`WINDOW`]: two overlapping blocks, or two overlapping words.
-#[inline]
-fn short_mask(bytes: &[u8], byte: u8) -> u32 {
+/// [`WINDOW`]: its whole 16-byte blocks and the last 16 bytes, or two
+/// overlapping words below 16 bytes.
+#[inline(never)]
+fn short_mask(bytes: &[u8], byte: u8) -> u64 {
     let len = bytes.len();
-    if let (Some(first), Some(last)) = (bytes.first_chunk::<16>(), bytes.last_chunk::<16>()) {
-        // Bytes 0..16 and len-16..len: together they cover every byte.
-        return mask16(*first, byte) | mask16(*last, byte) << (len - 16);
+    if let Some(last) = bytes.last_chunk::<16>() {
+        let mut m = u64::from(mask16(*last, byte)) << (len - 16);
+        for (i, block) in bytes.chunks_exact(16).enumerate() {
+            let block = block.try_into().unwrap_or([0; 16]);
+            m |= u64::from(mask16(block, byte)) << (16 * i);
+        }
+        return m;
     }
     if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
         // Bytes 0..8 and len-8..len.
         let mut b = [0u8; 16];
         b[..8].copy_from_slice(first);
         b[8..].copy_from_slice(last);
-        let m = mask16(b, byte);
+        let m = u64::from(mask16(b, byte));
         return (m & 0xFF) | ((m >> 8) << (len - 8));
     }
     bytes
@@ -161,7 +170,7 @@ mod portable {
 mod tests {
     use super::*;
 
-    fn naive(bytes: &[u8], at: usize, byte: u8) -> u32 {
+    fn naive(bytes: &[u8], at: usize, byte: u8) -> u64 {
         bytes
             .iter()
             .enumerate()
@@ -176,7 +185,7 @@ mod tests {
         // Every length up to 40, every start, delimiters at varied places,
         // and bytes that differ from the delimiter in one bit only.
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        for len in 0..80 {
+        for len in 0..150 {
             for round in 0..50 {
                 let bytes: Vec<u8> = (0..len)
                     .map(|_| {
@@ -193,14 +202,21 @@ mod tests {
                     })
                     .collect();
                 if let Ok(block) = <[u8; 16]>::try_from(&bytes[..len.min(16)]) {
-                    assert_eq!(portable::mask16(block, 0x1F), naive(&block, 0, 0x1F));
+                    assert_eq!(
+                        u64::from(portable::mask16(block, 0x1F)),
+                        naive(&block, 0, 0x1F)
+                    );
                 }
                 for at in 0..=len + 2 {
                     let want = naive(&bytes, at, 0x1F);
                     // The same bytes followed by others, read past the end.
                     let mut longer = bytes.clone();
-                    longer.extend_from_slice(&[0x1F; 40][..round % 40]);
-                    assert_eq!(mask_within(&longer, len, at, 0x1F), want, "{bytes:?} at {at}");
+                    longer.extend_from_slice(&[0x1F; 80][..round * 3 % 80]);
+                    assert_eq!(
+                        mask_within(&longer, len, at, 0x1F),
+                        want,
+                        "{bytes:?} at {at}"
+                    );
                     assert_eq!(
                         mask_at(&bytes, at, 0x1F),
                         want,
@@ -215,8 +231,11 @@ mod tests {
     fn every_byte_value() {
         for byte in 0..=255u8 {
             let block: [u8; 16] = std::array::from_fn(|i| byte.wrapping_add(i as u8 % 3));
-            assert_eq!(mask16(block, byte), naive(&block, 0, byte));
-            assert_eq!(portable::mask16(block, byte), naive(&block, 0, byte));
+            assert_eq!(u64::from(mask16(block, byte)), naive(&block, 0, byte));
+            assert_eq!(
+                u64::from(portable::mask16(block, byte)),
+                naive(&block, 0, byte)
+            );
         }
     }
 }

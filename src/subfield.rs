@@ -64,8 +64,8 @@ pub struct Subfields<'a> {
     window: usize,
     /// Where subfields end in `bytes[window..window + WINDOW]`, from `pos`
     /// on, one bit each (bit 0 is `bytes[window]`): at each delimiter before
-    /// `len`, and at `len` when the window reaches it (bit `WINDOW` when
-    /// the field ends right after the window).
+    /// `len`, and at `len` when it lies inside the window (a field that
+    /// ends right after a window has its end at bit 0 of the next).
     ///
     /// Invariant: every delimiter in `bytes[pos..(window + WINDOW).min(len)]`
     /// has its bit here, and no bit lies before `pos` or after `len`; so
@@ -145,8 +145,8 @@ impl Subfields<'_> {
 #[inline(always)]
 fn ends_at(bytes: &[u8], len: usize, at: usize) -> u64 {
     let rest = len.wrapping_sub(at);
-    let end = if rest <= WINDOW { 1 << rest } else { 0 };
-    u64::from(mask_within(bytes, len, at, SUBFIELD_DELIMITER)) | end
+    let end = if rest < WINDOW { 1 << rest } else { 0 };
+    mask_within(bytes, len, at, SUBFIELD_DELIMITER) | end
 }
 
 impl<'a> Iterator for Subfields<'a> {
@@ -192,7 +192,11 @@ mod tests {
                         seed ^= seed << 13;
                         seed ^= seed >> 7;
                         seed ^= seed << 17;
-                        if seed % 6 == 0 { 0x1F } else { b'a' + (seed % 26) as u8 }
+                        if seed % 6 == 0 {
+                            0x1F
+                        } else {
+                            b'a' + (seed % 26) as u8
+                        }
                     })
                     .collect();
                 let want: Vec<_> = Subfields::new(&field).collect();
