@@ -192,7 +192,7 @@ mod tests {
                         seed ^= seed << 13;
                         seed ^= seed >> 7;
                         seed ^= seed << 17;
-                        if seed % 6 == 0 {
+                        if seed.is_multiple_of(6) {
                             0x1F
                         } else {
                             b'a' + (seed % 26) as u8
