@@ -36,6 +36,7 @@
 
 mod boundary;
 mod byte_mask;
+mod digits;
 mod directory;
 mod error;
 mod field;
