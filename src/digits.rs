@@ -35,7 +35,7 @@ mod imp {
         };
         let mut acc = above(last);
         for block in bytes.chunks_exact(16) {
-            acc = acc | above(block.try_into().unwrap_or(&[b'0'; 16]));
+            acc |= above(block.try_into().unwrap_or(&[b'0'; 16]));
         }
         move_mask_i8_m128i(cmp_eq_mask_i8_m128i(acc, zeroed_m128i())) == 0xFFFF
     }
