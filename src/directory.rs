@@ -35,12 +35,25 @@ impl RawEntry {
 
     /// The length and start as numbers, for an entry of digits. Bytes that
     /// are not digits give numbers that mean nothing but stay below
-    /// 65,536 and 2,620,000, so that sums of them never overflow.
+    /// 65,536 and 656,000, so that sums of them never overflow.
+    ///
+    /// Both come from one 64-bit word, bytes 3-10 (the four length digits
+    /// and the first four of the start), combined in a register (SWAR):
+    /// pairs of digits, then pairs of pairs; the start's last digit is
+    /// added on.
     #[inline(always)]
     pub(crate) fn length_and_start(&self) -> (u32, u32) {
-        let [s0, s1, s2, s3, s4] = self.start;
-        let start = u32::from(s0.wrapping_sub(b'0')) * 10000 + four_digits([s1, s2, s3, s4]);
-        (four_digits(self.length), start)
+        let b: &[u8; 12] = bytemuck::cast_ref(self);
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[3..11]);
+        let v = u64::from_le_bytes(word).wrapping_sub(0x3030_3030_3030_3030);
+        // Byte 2k: 10 * digit 2k + digit 2k+1 (no byte exceeds 99).
+        let pairs = v.wrapping_mul(10).wrapping_add(v >> 8) & 0x00FF_00FF_00FF_00FF;
+        // Bits 0-15: the length; bits 32-47: the start's first four digits.
+        let quads = pairs.wrapping_mul(100).wrapping_add(pairs >> 16) & 0x0000_FFFF_0000_FFFF;
+        let len = quads as u32;
+        let start = (quads >> 32) as u32 * 10 + u32::from(b[11].wrapping_sub(b'0'));
+        (len, start)
     }
 
     /// Whether the tag is a control field's (`00X`): its first two bytes
@@ -83,16 +96,6 @@ impl Entry {
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.start as usize + self.len as usize
     }
-}
-
-/// Four ASCII digits as a number, in a register (SWAR): pairs of digits
-/// first, then the pair of pairs.
-#[inline(always)]
-fn four_digits(b: [u8; 4]) -> u32 {
-    let v = u32::from_le_bytes(b).wrapping_sub(0x3030_3030);
-    // Byte 0: 10 * d0 + d1; byte 2: 10 * d2 + d3 (no byte exceeds 99).
-    let pairs = (v.wrapping_mul(10).wrapping_add(v >> 8)) & 0x00FF_00FF;
-    (pairs.wrapping_mul(100).wrapping_add(pairs >> 16)) & 0xFFFF
 }
 
 /// Decodes an entry that the parser checked: a valid tag, digits for the
@@ -267,10 +270,27 @@ mod tests {
     }
 
     #[test]
-    fn four_digits_match_parsing() {
-        for n in 0..10_000u32 {
-            let b: [u8; 4] = format!("{n:04}").into_bytes().try_into().unwrap();
-            assert_eq!(four_digits(b), n);
+    fn lengths_and_starts_match_parsing() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for i in 0..100_000u64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // Every digit in every place, and the extremes.
+            let (len, start) = match i {
+                0 => (0, 0),
+                1 => (9999, 99999),
+                _ => (seed % 10_000, (seed >> 20) % 100_000),
+            };
+            let text = format!("245{len:04}{start:05}");
+            let e = raw_entries(text.as_bytes())[0];
+            assert_eq!(e.length_and_start(), (len as u32, start as u32), "{text}");
+        }
+        // Bytes that are not digits stay within the documented bounds.
+        for b in 0..=255u8 {
+            let e = raw_entries(&[b; 12])[0];
+            let (len, start) = e.length_and_start();
+            assert!(len < 65_536 && start < 656_000, "{b}");
         }
     }
 

@@ -340,7 +340,7 @@ fn clean_directory(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -
     for e in dir {
         let (len, start) = e.length_and_start();
         let (len, start) = (len as usize, base + start as usize);
-        // Below 2.8 million: no overflow (see `length_and_start`).
+        // Below 800,000: no overflow (see `length_and_start`).
         let end = start + len;
         let inside = (len != 0) & (end <= data_end);
         // `end >= base > 0`, so `end - 1` cannot wrap.
