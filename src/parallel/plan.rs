@@ -15,8 +15,6 @@
 
 use rayon::prelude::*;
 
-use memchr::memchr;
-
 use crate::boundary::{Frame, ScanHint, is_filler, next_frame};
 use crate::leader::{LEADER_LEN, parse_digits};
 use crate::parse::RECORD_TERMINATOR;
@@ -113,9 +111,8 @@ fn walk<'a>(
     let mut pos = from;
     let mut records = 0u64;
     let mut ring = [0usize; RING];
-    let mut terminators = NextTerminator::default();
     while pos < buf.len() {
-        let end = match quick_frame(buf, pos, &mut terminators) {
+        let end = match quick_frame(buf, pos) {
             Some(end) => end,
             None => match next_frame(buf, pos, true, &mut hint) {
                 Frame::Record { end, .. } => end,
@@ -143,42 +140,20 @@ fn walk<'a>(
 }
 
 /// The end of the record at `pos` when the common case holds: after filler,
-/// a declared length that lands on the first record terminator. That is
-/// rule 2 of the boundary rules, so `next_frame` would cut the same record;
-/// found by scanning forward rather than by jumping to the declared end,
-/// which keeps memory reads sequential (this walk touches nothing else).
+/// a declared length that lands on a record terminator. That is rule 2 of
+/// the boundary rules, the first thing `next_frame` tries, so it cuts the
+/// same record. The walk jumps from record to record, and asks the cache
+/// for the bytes ahead as it goes ([`prefetch`](crate::prefetch)): without
+/// that, each jump would wait for memory.
 #[inline]
-fn quick_frame(buf: &[u8], pos: usize, terminators: &mut NextTerminator) -> Option<usize> {
+fn quick_frame(buf: &[u8], pos: usize) -> Option<usize> {
     let mut start = pos;
     while start < buf.len() && is_filler(buf[start]) {
         start += 1;
     }
     let n = buf.get(start..start + 5).and_then(parse_digits)?;
-    let t = terminators.find(buf, start)?;
-    (n > LEADER_LEN && start + n == t + 1).then_some(start + n)
-}
-
-/// The first record terminator at or after a position, remembered so that
-/// records cut short of it (lost terminators) do not scan to it again: the
-/// walk stays linear in the input.
-#[derive(Debug, Default)]
-struct NextTerminator {
-    /// `Some((from, at))`: no terminator in `from..at`, one at `at`
-    /// (`None`: none from `from` to the end).
-    known: Option<(usize, Option<usize>)>,
-}
-
-impl NextTerminator {
-    fn find(&mut self, buf: &[u8], start: usize) -> Option<usize> {
-        match self.known {
-            Some((from, at)) if start >= from && at.is_none_or(|t| start <= t) => at,
-            _ => {
-                let at = memchr(RECORD_TERMINATOR, buf.get(start..)?).map(|i| start + i);
-                self.known = Some((start, at));
-                at
-            }
-        }
-    }
+    crate::prefetch::ahead(buf, start, start + n);
+    (n > LEADER_LEN && buf.get(start + n - 1) == Some(&RECORD_TERMINATOR)).then_some(start + n)
 }
 
 /// The control number the sequential reader carries out of `walk`: the 001
@@ -289,21 +264,6 @@ mod tests {
         for shard in 1..200 {
             check(&buf, shard);
         }
-    }
-
-    #[test]
-    fn next_terminator_is_remembered_correctly() {
-        let buf = b"ab\x1dcd\x1def";
-        let mut t = NextTerminator::default();
-        assert_eq!(t.find(buf, 1), Some(2));
-        assert_eq!(t.find(buf, 0), Some(2));
-        assert_eq!(t.find(buf, 2), Some(2));
-        assert_eq!(t.find(buf, 3), Some(5));
-        assert_eq!(t.find(buf, 4), Some(5));
-        assert_eq!(t.find(buf, 6), None);
-        assert_eq!(t.find(buf, 7), None);
-        assert_eq!(t.find(buf, 3), Some(5));
-        assert_eq!(t.find(buf, 20), None);
     }
 
     #[test]
