@@ -26,6 +26,14 @@ pub(crate) fn ahead(buf: &[u8], start: usize, end: usize) {
     }
 }
 
+/// Asks for the cache line of `buf[at]`, if there is such a byte.
+#[inline(always)]
+pub(crate) fn line(buf: &[u8], at: usize) {
+    if let Some(b) = buf.get(at..at.saturating_add(1)) {
+        imp::lines(b);
+    }
+}
+
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 mod imp {
     /// Prefetches the cache lines of `bytes` into all cache levels.

@@ -12,6 +12,10 @@
 //! lands exactly on a later start or the end, and the shards in between are
 //! dropped. Every byte is walked at most twice, so the plan stays linear
 //! whatever the input.
+//!
+//! The walks jump from record to record by declared lengths. Each task
+//! walks several shards at once, a record of each in turn, so that their
+//! waits for memory overlap (`walk_together`).
 
 use rayon::prelude::*;
 
@@ -41,12 +45,15 @@ struct Walk<'a> {
 /// Runs on the current rayon pool.
 pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Unit<'_>> {
     let starts = candidate_starts(buf, shard_bytes);
-    let walks: Vec<Walk<'_>> = (0..starts.len())
-        .into_par_iter()
-        .map(|i| {
-            let stop = starts.get(i + 1).copied().unwrap_or(buf.len());
-            walk(buf, starts[i], opts, |pos| pos >= stop)
-        })
+    let spans: Vec<(usize, usize)> = (0..starts.len())
+        .map(|i| (starts[i], starts.get(i + 1).copied().unwrap_or(buf.len())))
+        .collect();
+    let walks: Vec<Walk<'_>> = spans
+        .par_chunks(CHAINS)
+        .map(|group| walk_together(buf, group, opts))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect();
 
     let mut units = Vec::with_capacity(walks.len());
@@ -97,6 +104,108 @@ pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Uni
         }
     }
     units
+}
+
+/// Shards whose boundaries one task walks at the same time.
+const CHAINS: usize = 8;
+
+/// One walk of [`walk_together`].
+struct Chain {
+    from: usize,
+    to: usize,
+    pos: usize,
+    records: u64,
+    ring: [usize; RING],
+    hint: ScanHint,
+    /// The end rule 2 gives the record at `pos`, its terminator's line
+    /// asked for from the cache but not yet looked at.
+    pending: Option<usize>,
+    done: bool,
+}
+
+impl Chain {
+    /// Walks one record; done when the walk reaches `to` or the input ends.
+    fn step(&mut self, buf: &[u8]) {
+        let end = match self.pending.take() {
+            Some(end) if buf.get(end - 1) == Some(&RECORD_TERMINATOR) => end,
+            _ => match next_frame(buf, self.pos, true, &mut self.hint) {
+                Frame::Record { end, .. } => end,
+                Frame::End { .. } | Frame::NeedMore => {
+                    self.pos = buf.len();
+                    self.done = true;
+                    return;
+                }
+            },
+        };
+        self.ring[(self.records % RING as u64) as usize] = self.pos;
+        self.records += 1;
+        self.pos = end;
+        self.done = end >= self.to || end >= buf.len();
+        if !self.done {
+            self.pending = declared_end(buf, end);
+        }
+    }
+}
+
+/// Walks each span `(from, to)` of `spans` like [`walk`] with the stop
+/// `pos >= to`, all at the same time: one record of each in turn. A single
+/// walk waits for memory at every jump to the next record; here, while
+/// one walk's next terminator is on its way from memory (asked for by
+/// [`declared_end`]), the others go on, and only two cache lines per record
+/// are read instead of all of them.
+fn walk_together<'a>(buf: &'a [u8], spans: &[(usize, usize)], opts: ReadOptions) -> Vec<Walk<'a>> {
+    let mut chains: Vec<Chain> = spans
+        .iter()
+        .map(|&(from, to)| Chain {
+            from,
+            to,
+            pos: from,
+            records: 0,
+            ring: [0; RING],
+            hint: ScanHint::default(),
+            pending: declared_end(buf, from),
+            done: from >= buf.len(),
+        })
+        .collect();
+    let mut active = true;
+    while active {
+        active = false;
+        for c in chains.iter_mut().filter(|c| !c.done) {
+            c.step(buf);
+            active = true;
+        }
+    }
+    chains
+        .iter()
+        .map(|c| {
+            let mut w = Walk {
+                start: c.from,
+                end: c.pos,
+                records: c.records,
+                last_001: None,
+            };
+            w.last_001 = last_001(buf, &w, &c.ring, opts);
+            w
+        })
+        .collect()
+}
+
+/// Where the record at `pos` ends by rule 2, if its leader declares a
+/// length that fits in `buf`, with the line of that end asked for from the
+/// cache; whether a terminator is there is checked later.
+#[inline]
+fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
+    let mut start = pos;
+    while start < buf.len() && is_filler(buf[start]) {
+        start += 1;
+    }
+    let n = buf.get(start..start + 5).and_then(parse_digits)?;
+    let end = start + n;
+    if n <= LEADER_LEN || end > buf.len() {
+        return None;
+    }
+    crate::prefetch::line(buf, end - 1);
+    Some(end)
 }
 
 /// Walks record boundaries from `from` (a position the sequential reader is
