@@ -56,13 +56,17 @@ pub(crate) fn mask_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u64 
         && rest <= len
     {
         let m = mask64(window, byte);
-        return if rest < WINDOW {
-            m & ((1 << rest) - 1)
-        } else {
-            m
-        };
+        // Bits below `rest` (all of them from 64 on), without a branch.
+        return m & bit_at(rest).wrapping_sub(1);
     }
     mask_at(bytes.get(..len).unwrap_or(bytes), at, byte)
+}
+
+/// `1 << n`, or 0 from 64 on; a conditional move rather than a branch,
+/// since fields end at unpredictable places.
+#[inline(always)]
+pub(crate) fn bit_at(n: usize) -> u64 {
+    1u64.checked_shl(n.min(64) as u32).unwrap_or(0)
 }
 
 /// The positions of `byte` in a window of [`WINDOW`] bytes.

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use crate::byte_mask::{WINDOW, mask_within};
+use crate::byte_mask::{WINDOW, bit_at, mask_within};
 use crate::parse::SUBFIELD_DELIMITER;
 
 /// One subfield, borrowed from the record: its code and its value bytes.
@@ -145,8 +145,7 @@ impl Subfields<'_> {
 #[inline(always)]
 fn ends_at(bytes: &[u8], len: usize, at: usize) -> u64 {
     let rest = len.wrapping_sub(at);
-    let end = if rest < WINDOW { 1 << rest } else { 0 };
-    mask_within(bytes, len, at, SUBFIELD_DELIMITER) | end
+    mask_within(bytes, len, at, SUBFIELD_DELIMITER) | bit_at(rest)
 }
 
 impl<'a> Iterator for Subfields<'a> {
