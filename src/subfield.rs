@@ -58,7 +58,8 @@ pub struct Subfields<'a> {
     bytes: &'a [u8],
     /// The length of the field in `bytes`: subfields end there.
     len: usize,
-    /// Where the next subfield (its code) starts; past `len` when done.
+    /// Where the next subfield (its code) starts: after the field's first
+    /// delimiter, then after each delimiter taken; past `len` when done.
     pos: usize,
     /// Start of the window of [`WINDOW`] bytes that `ends` describes.
     window: usize,
@@ -121,21 +122,21 @@ impl<'a> Subfields<'a> {
     }
 }
 
-impl Subfields<'_> {
-    /// Moves on to the next window once this one is used up; false when
-    /// the field ended in this one. Subfields longer than a window and
-    /// fields whose subfields fill more than one come here.
-    #[inline(never)]
-    fn next_window(&mut self) -> bool {
-        loop {
-            self.window += WINDOW;
-            if self.window > self.len {
-                return false;
-            }
-            self.ends = ends_at(self.bytes, self.len, self.window);
-            if self.ends != 0 {
-                return true;
-            }
+/// The first window after the one at `window` that holds the end of a
+/// subfield, and those ends; `None` when the field ended before it.
+/// Subfields longer than a window, and fields whose subfields fill more
+/// than one, come here. Out of line, and on plain values, so that the
+/// iterator's state stays in registers.
+#[inline(never)]
+fn later_window(bytes: &[u8], len: usize, mut window: usize) -> Option<(usize, u64)> {
+    loop {
+        window += WINDOW;
+        if window > len {
+            return None;
+        }
+        let ends = ends_at(bytes, len, window);
+        if ends != 0 {
+            return Some((window, ends));
         }
     }
 }
@@ -156,8 +157,15 @@ impl<'a> Iterator for Subfields<'a> {
         loop {
             if self.ends == 0 {
                 // Past the end of the field once its end was taken.
-                if self.pos > self.len || !self.next_window() {
+                if self.pos > self.len {
                     return None;
+                }
+                match later_window(self.bytes, self.len, self.window) {
+                    Some((window, ends)) => (self.window, self.ends) = (window, ends),
+                    None => {
+                        self.pos = self.len + 1;
+                        return None;
+                    }
                 }
             }
             let end = self.window + self.ends.trailing_zeros() as usize;

@@ -56,6 +56,22 @@ pub fn touch(view: &RecordView<'_>) -> u64 {
         }
         if f.is_control() {
             assert_eq!(n, 0, "control fields have no subfields");
+        } else {
+            // The subfield search (masks read past the field, in the rest
+            // of the record) agrees with a plain split of the field.
+            let v = f.raw_value();
+            let plain = v
+                .iter()
+                .position(|&b| b == 0x1F)
+                .into_iter()
+                .flat_map(|i| v[i + 1..].split(|&b| b == 0x1F))
+                .filter_map(|chunk| chunk.split_first());
+            assert!(
+                f.subfields()
+                    .map(|s| (s.code, s.value))
+                    .eq(plain.map(|(&c, v)| (c, v))),
+                "subfields differ from a plain split"
+            );
         }
         if let Some(s) = f.subfields().next() {
             assert_eq!(f.subfield(s.code), Some(s.value));
