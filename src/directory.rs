@@ -111,6 +111,17 @@ fn decode(e: &RawEntry, base: u32) -> Entry {
     }
 }
 
+/// [`decode`] for an entry whose tag the parser found to be digits.
+#[inline(always)]
+fn decode_numeric(e: &RawEntry, base: u32) -> Entry {
+    let (len, start) = e.length_and_start();
+    Entry {
+        start: base.wrapping_add(start),
+        len: len.saturating_sub(1),
+        tag: Tag::from_digits(e.tag),
+    }
+}
+
 /// The `count` raw entries of record `raw`'s own directory (none if the
 /// bytes are shorter, which the parser rules out).
 #[inline(always)]
@@ -125,6 +136,14 @@ fn in_place(raw: &[u8], count: u32) -> &[RawEntry] {
 /// [`Entry`]).
 #[derive(Clone, Debug)]
 pub(crate) enum Directory {
+    /// Like `InPlace`, for a directory whose tags are all three digits
+    /// (as the parser found them): decoding skips the check for letters.
+    Numeric {
+        /// Base address of data.
+        base: u32,
+        /// Number of entries.
+        count: u32,
+    },
     /// The record's own directory, read in place: `count` whole entries
     /// from byte 24 on, each of which the parser checked (valid tag, digit
     /// length and start, field inside the data area ending with 0x1E), and
@@ -145,7 +164,7 @@ impl Directory {
     #[inline]
     pub(crate) fn len(&self) -> usize {
         match self {
-            Directory::InPlace { count, .. } => *count as usize,
+            Directory::InPlace { count, .. } | Directory::Numeric { count, .. } => *count as usize,
             Directory::Repaired(v) => v.len(),
         }
     }
@@ -155,6 +174,10 @@ impl Directory {
     #[inline]
     pub(crate) fn entries<'v>(&'v self, raw: &'v [u8]) -> Entries<'v> {
         let inner = match self {
+            Directory::Numeric { base, count } => Inner::Numeric {
+                raw: in_place(raw, *count).iter(),
+                base: *base,
+            },
             Directory::InPlace { base, count } => Inner::InPlace {
                 raw: in_place(raw, *count).iter(),
                 base: *base,
@@ -169,7 +192,7 @@ impl Directory {
     #[inline]
     pub(crate) fn find(&self, raw: &[u8], tag: Tag) -> Option<Entry> {
         match self {
-            Directory::InPlace { base, count } => {
+            Directory::InPlace { base, count } | Directory::Numeric { base, count } => {
                 let bytes = tag.to_bytes();
                 in_place(raw, *count)
                     .iter()
@@ -204,6 +227,10 @@ pub struct Entries<'v> {
 
 #[derive(Clone, Debug)]
 enum Inner<'v> {
+    Numeric {
+        raw: std::slice::Iter<'v, RawEntry>,
+        base: u32,
+    },
     InPlace {
         raw: std::slice::Iter<'v, RawEntry>,
         base: u32,
@@ -217,6 +244,7 @@ impl Iterator for Entries<'_> {
     #[inline(always)]
     fn next(&mut self) -> Option<Entry> {
         match &mut self.inner {
+            Inner::Numeric { raw, base } => raw.next().map(|e| decode_numeric(e, *base)),
             Inner::InPlace { raw, base } => raw.next().map(|e| decode(e, *base)),
             Inner::Repaired(it) => it.next().copied(),
         }
@@ -231,6 +259,7 @@ impl Iterator for Entries<'_> {
     #[inline]
     fn nth(&mut self, n: usize) -> Option<Entry> {
         match &mut self.inner {
+            Inner::Numeric { raw, base } => raw.nth(n).map(|e| decode_numeric(e, *base)),
             Inner::InPlace { raw, base } => raw.nth(n).map(|e| decode(e, *base)),
             Inner::Repaired(it) => it.nth(n).copied(),
         }
@@ -241,6 +270,7 @@ impl DoubleEndedIterator for Entries<'_> {
     #[inline]
     fn next_back(&mut self) -> Option<Entry> {
         match &mut self.inner {
+            Inner::Numeric { raw, base } => raw.next_back().map(|e| decode_numeric(e, *base)),
             Inner::InPlace { raw, base } => raw.next_back().map(|e| decode(e, *base)),
             Inner::Repaired(it) => it.next_back().copied(),
         }
@@ -251,7 +281,7 @@ impl ExactSizeIterator for Entries<'_> {
     #[inline]
     fn len(&self) -> usize {
         match &self.inner {
-            Inner::InPlace { raw, .. } => raw.len(),
+            Inner::InPlace { raw, .. } | Inner::Numeric { raw, .. } => raw.len(),
             Inner::Repaired(it) => it.len(),
         }
     }
@@ -313,6 +343,16 @@ mod tests {
         // A directory longer than the bytes yields nothing rather than panic.
         let short = Directory::InPlace { base: 49, count: 9 };
         assert_eq!(short.entries(raw).count(), 0);
+    }
+
+    #[test]
+    fn numeric_directories_decode_alike() {
+        let raw = b"00000nam  2200000   4500001000400000245001200004\x1e";
+        let d = Directory::Numeric { base: 49, count: 2 };
+        let i = Directory::InPlace { base: 49, count: 2 };
+        assert!(d.entries(raw).eq(i.entries(raw)));
+        assert_eq!(d.find(raw, Tag::new(245)), i.find(raw, Tag::new(245)));
+        assert_eq!(d.entries(raw).nth(1), i.entries(raw).next_back());
     }
 
     #[test]

@@ -132,7 +132,8 @@ pub(crate) fn parse_record<'a>(
 
     let raw_dir = raw_entries(dir);
     let directory = if fast_path_on() && clean_directory(raw, raw_dir, base, data_end) {
-        Directory::InPlace {
+        // All digits, tags included.
+        Directory::Numeric {
             base: base as u32,
             count: raw_dir.len() as u32,
         }
@@ -284,9 +285,11 @@ fn check_entries<'a>(
             if covered < data_end {
                 unlisted(covered, data_end, faults)?;
             }
-            Directory::InPlace {
-                base: base as u32,
-                count: raw_dir.len() as u32,
+            let (base, count) = (base as u32, raw_dir.len() as u32);
+            if raw_dir.iter().all(|e| e.tag.iter().all(u8::is_ascii_digit)) {
+                Directory::Numeric { base, count }
+            } else {
+                Directory::InPlace { base, count }
             }
         }
     };

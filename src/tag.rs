@@ -84,6 +84,14 @@ impl Tag {
         Tag::from_alphanumeric(b)
     }
 
+    /// The tag of three bytes known to be ASCII digits, unchecked (other
+    /// bytes give some numeric tag, never an invalid one).
+    #[inline(always)]
+    pub(crate) fn from_digits(b: [u8; 3]) -> Tag {
+        let d = |i: usize| u16::from(b[i].wrapping_sub(b'0') & 0x0F);
+        Tag((d(0) * 100 + d(1) * 10 + d(2)).min(999))
+    }
+
     /// [`Tag::from_bytes`] for tags with letters, kept out of the loops that
     /// read numeric tags.
     #[cold]
@@ -208,6 +216,18 @@ impl std::str::FromStr for Tag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_digits_agrees_with_from_bytes() {
+        for n in 0..1000u16 {
+            let b = Tag::new(n).to_bytes();
+            assert_eq!(Tag::from_digits(b), Tag::new(n));
+        }
+        // Other bytes give some numeric tag, never an invalid one.
+        for b in [*b"CAT", [0xFF; 3], [0; 3]] {
+            assert!(Tag::from_digits(b).number().is_some());
+        }
+    }
 
     #[test]
     fn every_uppercase_alphanumeric_tag_round_trips() {
