@@ -14,25 +14,6 @@ pub(crate) struct RawEntry {
 }
 
 impl RawEntry {
-    /// Whether all twelve bytes are ASCII digits, checked at once in two
-    /// overlapping 64-bit words (bytes 0-7 and 4-11).
-    #[inline(always)]
-    pub(crate) fn is_all_digits(&self) -> bool {
-        const F0: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-        const X30: u64 = 0x3030_3030_3030_3030;
-        const X06: u64 = 0x0606_0606_0606_0606;
-        let b: &[u8; 12] = bytemuck::cast_ref(self);
-        let mut lo = [0u8; 8];
-        lo.copy_from_slice(&b[0..8]);
-        let mut hi = [0u8; 8];
-        hi.copy_from_slice(&b[4..12]);
-        // A byte is a digit when its high nibble is 3 and adding 6 keeps it
-        // there (low nibble 0-9); no carry crosses bytes for digits.
-        let digits = |v: u64| (v & F0) == X30 && (v.wrapping_add(X06) & F0) == X30;
-        let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
-        digits(lo) & digits(hi)
-    }
-
     /// The length and start as numbers, for an entry of digits. Bytes that
     /// are not digits give numbers that mean nothing but stay below
     /// 65,536 and 656,000, so that sums of them never overflow.
@@ -102,23 +83,24 @@ impl Entry {
 /// length (at least 1) and start. `base` is the record's base address.
 #[inline(always)]
 fn decode(e: &RawEntry, base: u32) -> Entry {
-    let (len, start) = e.length_and_start();
-    Entry {
-        start: base.wrapping_add(start),
-        len: len.saturating_sub(1),
-        // The parser checked the tag; 0 is never used.
-        tag: Tag::from_bytes(e.tag).unwrap_or_default(),
-    }
+    // The parser checked the tag; 0 is never used.
+    located(e, base, Tag::from_bytes(e.tag).unwrap_or_default())
 }
 
 /// [`decode`] for an entry whose tag the parser found to be digits.
 #[inline(always)]
 fn decode_numeric(e: &RawEntry, base: u32) -> Entry {
+    located(e, base, Tag::from_digits(e.tag))
+}
+
+/// The entry `e` with its tag decoded: where its field lies.
+#[inline(always)]
+fn located(e: &RawEntry, base: u32, tag: Tag) -> Entry {
     let (len, start) = e.length_and_start();
     Entry {
         start: base.wrapping_add(start),
         len: len.saturating_sub(1),
-        tag: Tag::from_digits(e.tag),
+        tag,
     }
 }
 
@@ -301,11 +283,9 @@ mod tests {
 
     #[test]
     fn lengths_and_starts_match_parsing() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rng = crate::test_rng::TestRng::new(0x9E37_79B9_7F4A_7C15);
         for i in 0..100_000u64 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next();
             // Every digit in every place, and the extremes.
             let (len, start) = match i {
                 0 => (0, 0),

@@ -60,6 +60,8 @@ mod stream_reader;
 mod subfield;
 mod tag;
 mod tag_query;
+#[cfg(test)]
+mod test_rng;
 pub mod transcode;
 mod writer;
 #[cfg(feature = "xml")]

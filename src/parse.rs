@@ -511,7 +511,7 @@ fn recut(
 /// Decodes an entry whose twelve bytes are all ASCII digits.
 #[inline(always)]
 fn digit_entry(e: &RawEntry) -> Option<(Tag, usize, usize)> {
-    if !e.is_all_digits() {
+    if !crate::digits::all_digits(bytemuck::bytes_of(e)) {
         return None;
     }
     let (len, start) = e.length_and_start();
@@ -603,13 +603,8 @@ mod tests {
         let values = [
             b'0', b'1', b'9', b'5', 0x1E, 0x1F, 0x1D, b'A', b' ', 0, b'/', b':',
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rng::TestRng::new(0x9E37_79B9_7F4A_7C15);
+        let mut next = |n: usize| rng.below(n);
         let (mut clean, mut warned) = (0, 0);
         let base: usize = std::str::from_utf8(&good[12..17]).unwrap().parse().unwrap();
         let entries = (base - 25) / 12;

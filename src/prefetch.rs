@@ -1,7 +1,7 @@
 //! Asks the cache for bytes the reader reaches soon, so that fetching them
 //! from memory overlaps with the work on the records before them.
 //!
-//! On x86 and x86-64 this is the prefetch instruction (through the
+//! On x86-64 (and x86 with SSE) this is the prefetch instruction (through the
 //! `safe_arch` crate, safe because it takes a reference and never faults),
 //! which does not wait for the bytes. Elsewhere one byte of each cache line
 //! is read instead; the reads overlap with the work that follows, but the
@@ -34,7 +34,10 @@ pub(crate) fn line(buf: &[u8], at: usize) {
     }
 }
 
-#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "x86", target_feature = "sse")
+))]
 mod imp {
     /// Prefetches the cache lines of `bytes` into all cache levels.
     #[inline(always)]
@@ -45,7 +48,10 @@ mod imp {
     }
 }
 
-#[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "x86", target_feature = "sse")
+)))]
 mod imp {
     /// Reads one byte of each cache line of `bytes`.
     #[inline(always)]

@@ -3,13 +3,8 @@
 /// Damaged copies of `doc` (bytes overwritten with bytes the format
 /// cares about, cut short): reading never panics and always ends.
 pub(crate) fn damaged(doc: &[u8], specials: &[u8], mut read: impl FnMut(&[u8]) -> usize) {
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = crate::test_rng::TestRng::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next();
     for _ in 0..2000 {
         let mut d = doc.to_vec();
         for _ in 0..(next() % 6) {

@@ -109,41 +109,65 @@ pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Uni
 /// Shards whose boundaries one task walks at the same time.
 const CHAINS: usize = 8;
 
-/// One walk of [`walk_together`].
+/// One walk over record boundaries (see [`walk`] and [`walk_together`]).
 struct Chain {
     from: usize,
-    to: usize,
     pos: usize,
     records: u64,
+    /// Where the last `RING` records started, to find the walk's last 001.
     ring: [usize; RING],
     hint: ScanHint,
     /// The end rule 2 gives the record at `pos`, its terminator's line
     /// asked for from the cache but not yet looked at.
     pending: Option<usize>,
-    done: bool,
 }
 
 impl Chain {
-    /// Walks one record; done when the walk reaches `to` or the input ends.
-    fn step(&mut self, buf: &[u8]) {
+    /// A walk from `from`, a position the sequential reader is at.
+    fn new(buf: &[u8], from: usize) -> Chain {
+        Chain {
+            from,
+            pos: from,
+            records: 0,
+            ring: [0; RING],
+            hint: ScanHint::default(),
+            pending: declared_end(buf, from),
+        }
+    }
+
+    /// Walks one record: the end rule 2 gave it when its terminator is
+    /// there, else what `next_frame` decides. False when the input ended
+    /// instead (`pos` is then the end of the input).
+    fn step(&mut self, buf: &[u8]) -> bool {
         let end = match self.pending.take() {
             Some(end) if buf.get(end - 1) == Some(&RECORD_TERMINATOR) => end,
             _ => match next_frame(buf, self.pos, true, &mut self.hint) {
                 Frame::Record { end, .. } => end,
                 Frame::End { .. } | Frame::NeedMore => {
                     self.pos = buf.len();
-                    self.done = true;
-                    return;
+                    return false;
                 }
             },
         };
         self.ring[(self.records % RING as u64) as usize] = self.pos;
         self.records += 1;
         self.pos = end;
-        self.done = end >= self.to || end >= buf.len();
-        if !self.done {
+        if end < buf.len() {
             self.pending = declared_end(buf, end);
         }
+        true
+    }
+
+    /// The finished walk, with its last control number.
+    fn into_walk(self, buf: &[u8], opts: ReadOptions) -> Walk<'_> {
+        let mut walk = Walk {
+            start: self.from,
+            end: self.pos,
+            records: self.records,
+            last_001: None,
+        };
+        walk.last_001 = last_001(buf, &walk, &self.ring, opts);
+        walk
     }
 }
 
@@ -154,45 +178,28 @@ impl Chain {
 /// [`declared_end`]), the others go on, and only two cache lines per record
 /// are read instead of all of them.
 fn walk_together<'a>(buf: &'a [u8], spans: &[(usize, usize)], opts: ReadOptions) -> Vec<Walk<'a>> {
-    let mut chains: Vec<Chain> = spans
+    let mut chains: Vec<(Chain, usize, bool)> = spans
         .iter()
-        .map(|&(from, to)| Chain {
-            from,
-            to,
-            pos: from,
-            records: 0,
-            ring: [0; RING],
-            hint: ScanHint::default(),
-            pending: declared_end(buf, from),
-            done: from >= buf.len(),
-        })
+        .map(|&(from, to)| (Chain::new(buf, from), to, from >= buf.len()))
         .collect();
     let mut active = true;
     while active {
         active = false;
-        for c in chains.iter_mut().filter(|c| !c.done) {
-            c.step(buf);
+        for (chain, to, done) in chains.iter_mut().filter(|(_, _, done)| !done) {
+            *done = !chain.step(buf) || chain.pos >= *to || chain.pos >= buf.len();
             active = true;
         }
     }
     chains
-        .iter()
-        .map(|c| {
-            let mut w = Walk {
-                start: c.from,
-                end: c.pos,
-                records: c.records,
-                last_001: None,
-            };
-            w.last_001 = last_001(buf, &w, &c.ring, opts);
-            w
-        })
+        .into_iter()
+        .map(|(chain, _, _)| chain.into_walk(buf, opts))
         .collect()
 }
 
-/// Where the record at `pos` ends by rule 2, if its leader declares a
-/// length that fits in `buf`, with the line of that end asked for from the
-/// cache; whether a terminator is there is checked later.
+/// Where the record at `pos` ends by rule 2 of the boundary rules (the
+/// first thing `next_frame` tries), if its leader declares a length that
+/// fits in `buf`, with the line of that end asked for from the cache;
+/// whether a terminator is there is checked later.
 #[inline]
 fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
     let mut start = pos;
@@ -209,60 +216,18 @@ fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// Walks record boundaries from `from` (a position the sequential reader is
-/// at) until `stop(pos)` holds after a record, or the input ends.
+/// at) until `stop(pos)` holds after a record, or the input ends. Used
+/// alone only to walk past a disproved cut, which is rare: on its own a
+/// walk waits for memory at each record.
 fn walk<'a>(
     buf: &'a [u8],
     from: usize,
     opts: ReadOptions,
     mut stop: impl FnMut(usize) -> bool,
 ) -> Walk<'a> {
-    let mut hint = ScanHint::default();
-    let mut pos = from;
-    let mut records = 0u64;
-    let mut ring = [0usize; RING];
-    while pos < buf.len() {
-        let end = match quick_frame(buf, pos) {
-            Some(end) => end,
-            None => match next_frame(buf, pos, true, &mut hint) {
-                Frame::Record { end, .. } => end,
-                Frame::End { .. } | Frame::NeedMore => {
-                    pos = buf.len();
-                    break;
-                }
-            },
-        };
-        ring[(records % RING as u64) as usize] = pos;
-        records += 1;
-        pos = end;
-        if stop(pos) {
-            break;
-        }
-    }
-    let mut walk = Walk {
-        start: from,
-        end: pos,
-        records,
-        last_001: None,
-    };
-    walk.last_001 = last_001(buf, &walk, &ring, opts);
-    walk
-}
-
-/// The end of the record at `pos` when the common case holds: after filler,
-/// a declared length that lands on a record terminator. That is rule 2 of
-/// the boundary rules, the first thing `next_frame` tries, so it cuts the
-/// same record. The walk jumps from record to record, and asks the cache
-/// for the bytes ahead as it goes ([`prefetch`](crate::prefetch)): without
-/// that, each jump would wait for memory.
-#[inline]
-fn quick_frame(buf: &[u8], pos: usize) -> Option<usize> {
-    let mut start = pos;
-    while start < buf.len() && is_filler(buf[start]) {
-        start += 1;
-    }
-    let n = buf.get(start..start + 5).and_then(parse_digits)?;
-    crate::prefetch::ahead(buf, start, start + n);
-    (n > LEADER_LEN && buf.get(start + n - 1) == Some(&RECORD_TERMINATOR)).then_some(start + n)
+    let mut chain = Chain::new(buf, from);
+    while chain.pos < buf.len() && chain.step(buf) && !stop(chain.pos) {}
+    chain.into_walk(buf, opts)
 }
 
 /// The control number the sequential reader carries out of `walk`: the 001
