@@ -72,8 +72,15 @@ pub(crate) fn bit_at(n: usize) -> u64 {
 /// The positions of `byte` in a window of [`WINDOW`] bytes.
 #[inline(always)]
 fn mask64(window: &[u8; WINDOW], byte: u8) -> u64 {
+    whole_blocks(window, byte)
+}
+
+/// The positions of `byte` in the whole 16-byte blocks of `bytes` (at
+/// most four of them; bytes after the last whole block are not looked at).
+#[inline(always)]
+fn whole_blocks(bytes: &[u8], byte: u8) -> u64 {
     let mut m = 0;
-    for (i, block) in window.chunks_exact(16).enumerate() {
+    for (i, block) in bytes.chunks_exact(16).take(4).enumerate() {
         let block = block.try_into().unwrap_or([0; 16]);
         m |= u64::from(mask16(block, byte)) << (16 * i);
     }
@@ -87,12 +94,7 @@ fn mask64(window: &[u8; WINDOW], byte: u8) -> u64 {
 fn short_mask(bytes: &[u8], byte: u8) -> u64 {
     let len = bytes.len();
     if let Some(last) = bytes.last_chunk::<16>() {
-        let mut m = u64::from(mask16(*last, byte)) << (len - 16);
-        for (i, block) in bytes.chunks_exact(16).enumerate() {
-            let block = block.try_into().unwrap_or([0; 16]);
-            m |= u64::from(mask16(block, byte)) << (16 * i);
-        }
-        return m;
+        return whole_blocks(bytes, byte) | u64::from(mask16(*last, byte)) << (len - 16);
     }
     if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
         // Bytes 0..8 and len-8..len.

@@ -70,16 +70,8 @@ impl Tag {
     /// ```
     #[inline]
     pub fn from_bytes(b: [u8; 3]) -> Option<Tag> {
-        // All digits, the common case, checked and read in one register: a
-        // byte is a digit when its high nibble is 3 and adding 6 keeps it
-        // there. The fourth byte is a digit too, so that it passes.
-        let v = u32::from_le_bytes([b[0], b[1], b[2], b'0']);
-        if (v & 0xF0F0_F0F0) == 0x3030_3030
-            && (v.wrapping_add(0x0606_0606) & 0xF0F0_F0F0) == 0x3030_3030
-        {
-            let d = v - 0x3030_3030;
-            let digit = |shift: u32| (d >> shift) as u16 & 0xFF;
-            return Some(Tag(digit(0) * 100 + digit(8) * 10 + digit(16)));
+        if b.iter().all(u8::is_ascii_digit) {
+            return Some(Tag::from_digits(b));
         }
         Tag::from_alphanumeric(b)
     }
