@@ -28,6 +28,7 @@
 
 mod cut;
 mod ordered;
+mod overlap;
 mod pipeline;
 mod plan;
 mod slice_reader;

@@ -16,6 +16,10 @@
 //! The walks jump from record to record by declared lengths. Each task
 //! walks several shards at once, a record of each in turn, so that their
 //! waits for memory overlap (`walk_together`).
+//!
+//! [`plan`] walks every shard before it returns; the [`Stitcher`] that joins
+//! the walks also takes them one by one, as `overlap.rs` hands them in while
+//! units are being read.
 
 use rayon::prelude::*;
 
@@ -33,7 +37,7 @@ const RING: usize = 8;
 
 /// The outcome of walking record boundaries from one start.
 #[derive(Debug)]
-struct Walk<'a> {
+pub(crate) struct Walk<'a> {
     start: usize,
     end: usize,
     records: u64,
@@ -44,72 +48,157 @@ struct Walk<'a> {
 /// Splits `buf` into units of whole records, about `shard_bytes` each.
 /// Runs on the current rayon pool.
 pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Unit<'_>> {
-    let starts = candidate_starts(buf, shard_bytes);
-    let spans: Vec<(usize, usize)> = (0..starts.len())
-        .map(|i| (starts[i], starts.get(i + 1).copied().unwrap_or(buf.len())))
-        .collect();
-    let walks: Vec<Walk<'_>> = spans
+    let mut stitcher = Stitcher::new(buf, opts, shard_bytes);
+    let spans: Vec<(usize, usize)> = (0..stitcher.shards()).map(|i| stitcher.span(i)).collect();
+    let walks = spans
         .par_chunks(CHAINS)
         .map(|group| walk_together(buf, group, opts))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect();
-
-    let mut units = Vec::with_capacity(walks.len());
-    let mut records = 0u64;
-    let mut last_001: &[u8] = &[];
-    let mut i = 0;
-    let mut fixup: Option<Walk<'_>> = None;
-    loop {
-        let w = match &fixup {
-            Some(f) => f,
-            None => match walks.get(i) {
-                Some(w) => w,
-                None => break,
-            },
-        };
-        units.push(Unit {
-            start: w.start,
-            end: w.end,
-            records_before: records,
-            records: w.records,
-            last_001,
-        });
-        records += w.records;
-        if let Some(id) = w.last_001 {
-            last_001 = id;
-        }
-        if w.end >= buf.len() {
-            break;
-        }
-        let end = w.end;
-        match starts.binary_search(&end) {
-            // Proven: the shard starting here delimits what the sequential
-            // reader delimits.
-            Ok(j) => {
-                i = j;
-                fixup = None;
-            }
-            // The walk jumped past a cut: walk on until a later cut is met
-            // exactly (or the end).
-            Err(mut k) => {
-                fixup = Some(walk(buf, end, opts, |pos| {
-                    while starts.get(k).is_some_and(|&s| s < pos) {
-                        k += 1;
-                    }
-                    starts.get(k) == Some(&pos)
-                }));
-            }
-        }
+        .collect::<Vec<_>>();
+    for (i, walk) in walks.into_iter().flatten().enumerate() {
+        stitcher.add(i, walk);
     }
+    let mut units = Vec::with_capacity(stitcher.shards());
+    stitcher.stitch(&mut units);
+    debug_assert!(stitcher.is_finished());
     units
 }
 
-/// Shards whose boundaries one task walks at the same time.
-const CHAINS: usize = 8;
+/// Joins the walks of the shards, in shard order, into units: checks each
+/// walk's end against the next shard's start (see the module comment), and
+/// numbers the records. Walks may be added in any order; units come out as
+/// soon as every walk before them is in.
+#[derive(Debug)]
+pub(crate) struct Stitcher<'a> {
+    buf: &'a [u8],
+    opts: ReadOptions,
+    /// Candidate starts, one per shard; shard `i` spans `starts[i]` to
+    /// `starts[i + 1]` (or the end).
+    starts: Vec<usize>,
+    /// Walks added but not stitched yet, by shard.
+    walks: Vec<Option<Walk<'a>>>,
+    /// The shard whose walk comes next: it starts where the last unit ended.
+    next: usize,
+    /// Records in the units so far.
+    records: u64,
+    /// The control number the sequential reader carries into the next unit.
+    last_001: &'a [u8],
+    finished: bool,
+}
 
-/// One walk over record boundaries (see [`walk`] and [`walk_together`]).
+impl<'a> Stitcher<'a> {
+    pub(crate) fn new(buf: &'a [u8], opts: ReadOptions, shard_bytes: usize) -> Stitcher<'a> {
+        let starts = candidate_starts(buf, shard_bytes);
+        Stitcher {
+            buf,
+            opts,
+            walks: (0..starts.len()).map(|_| None).collect(),
+            starts,
+            next: 0,
+            records: 0,
+            last_001: &[],
+            finished: false,
+        }
+    }
+
+    /// Number of shards.
+    pub(crate) fn shards(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Where shard `i` starts and where the next one starts.
+    pub(crate) fn span(&self, i: usize) -> (usize, usize) {
+        let from = self.starts.get(i).copied().unwrap_or(self.buf.len());
+        let to = self.starts.get(i + 1).copied().unwrap_or(self.buf.len());
+        (from, to)
+    }
+
+    /// Whether every unit is out: the last one ends at the end of the input.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Records in the units so far.
+    pub(crate) fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// The shard whose walk the next unit waits for (`None` once finished).
+    /// Shards before it are no longer needed.
+    pub(crate) fn needed(&self) -> Option<usize> {
+        (!self.finished).then_some(self.next)
+    }
+
+    /// Hands in the walk of shard `i` (see [`ShardWalk::finish`]).
+    pub(crate) fn add(&mut self, i: usize, walk: Walk<'a>) {
+        if i >= self.next
+            && let Some(slot) = self.walks.get_mut(i)
+        {
+            *slot = Some(walk);
+        }
+    }
+
+    /// Appends to `units` every unit that the walks added so far determine.
+    pub(crate) fn stitch(&mut self, units: &mut Vec<Unit<'a>>) {
+        while !self.finished {
+            let Some(walk) = self.walks.get_mut(self.next).and_then(Option::take) else {
+                if self.next >= self.starts.len() {
+                    // No shards at all (never so: shard 0 starts at 0).
+                    self.finished = true;
+                }
+                return;
+            };
+            self.join(walk, units);
+        }
+    }
+
+    /// Turns `walk`, which starts where the sequential reader is, into a
+    /// unit, and decides where the next unit starts.
+    fn join(&mut self, mut walk: Walk<'a>, units: &mut Vec<Unit<'a>>) {
+        loop {
+            units.push(Unit {
+                start: walk.start,
+                end: walk.end,
+                records_before: self.records,
+                records: walk.records,
+                last_001: self.last_001,
+            });
+            self.records += walk.records;
+            if let Some(id) = walk.last_001 {
+                self.last_001 = id;
+            }
+            if walk.end >= self.buf.len() {
+                self.finished = true;
+                return;
+            }
+            let end = walk.end;
+            match self.starts.binary_search(&end) {
+                // Proven: the shard starting here delimits what the
+                // sequential reader delimits.
+                Ok(j) => {
+                    self.next = j;
+                    return;
+                }
+                // The walk jumped past a cut: walk on until a later cut is
+                // met exactly (or the end).
+                Err(mut k) => {
+                    let starts = &self.starts;
+                    walk = walk_from(self.buf, end, self.opts, |pos| {
+                        while starts.get(k).is_some_and(|&s| s < pos) {
+                            k += 1;
+                        }
+                        starts.get(k) == Some(&pos)
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Shards whose boundaries one task walks at the same time.
+pub(crate) const CHAINS: usize = 8;
+
+/// One walk over record boundaries (see [`walk_from`] and [`ShardWalk`]).
+#[derive(Debug)]
 struct Chain {
     from: usize,
     pos: usize,
@@ -171,29 +260,69 @@ impl Chain {
     }
 }
 
-/// Walks each span `(from, to)` of `spans` like [`walk`] with the stop
-/// `pos >= to`, all at the same time: one record of each in turn. A single
-/// walk waits for memory at every jump to the next record; here, while
-/// one walk's next terminator is on its way from memory (asked for by
-/// [`declared_end`]), the others go on, and only two cache lines per record
-/// are read instead of all of them.
-fn walk_together<'a>(buf: &'a [u8], spans: &[(usize, usize)], opts: ReadOptions) -> Vec<Walk<'a>> {
-    let mut chains: Vec<(Chain, usize, bool)> = spans
-        .iter()
-        .map(|&(from, to)| (Chain::new(buf, from), to, from >= buf.len()))
-        .collect();
-    let mut active = true;
-    while active {
-        active = false;
-        for (chain, to, done) in chains.iter_mut().filter(|(_, _, done)| !done) {
-            *done = !chain.step(buf) || chain.pos >= *to || chain.pos >= buf.len();
-            active = true;
+/// The walk of one shard, from its start until it reaches or passes the
+/// next shard's start, taken one record at a time ([`ShardWalk::step`]) so
+/// that other work can go on between the steps.
+#[derive(Debug)]
+pub(crate) struct ShardWalk {
+    chain: Chain,
+    to: usize,
+    done: bool,
+}
+
+impl ShardWalk {
+    /// The walk of the shard spanning `(from, to)` (see [`Stitcher::span`]).
+    pub(crate) fn new(buf: &[u8], (from, to): (usize, usize)) -> ShardWalk {
+        ShardWalk {
+            chain: Chain::new(buf, from),
+            to,
+            done: from >= buf.len(),
         }
     }
-    chains
-        .into_iter()
-        .map(|(chain, _, _)| chain.into_walk(buf, opts))
-        .collect()
+
+    /// Walks one more record, if the walk is not over. Each step asks for
+    /// the next record's terminator from memory, so a step taken a while
+    /// after the last one seldom waits.
+    #[inline]
+    pub(crate) fn step(&mut self, buf: &[u8]) {
+        if !self.done {
+            self.done =
+                !self.chain.step(buf) || self.chain.pos >= self.to || self.chain.pos >= buf.len();
+        }
+    }
+
+    /// Whether the walk is over.
+    #[inline]
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Walks to the end of the shard and gives the result.
+    pub(crate) fn finish(mut self, buf: &[u8], opts: ReadOptions) -> Walk<'_> {
+        while !self.done {
+            self.step(buf);
+        }
+        self.chain.into_walk(buf, opts)
+    }
+}
+
+/// Walks each span `(from, to)` of `spans` (see [`ShardWalk`]), all at the
+/// same time: one record of each in turn. A single walk waits for memory at
+/// every jump to the next record; here, while one walk's next terminator is
+/// on its way from memory (asked for by [`declared_end`]), the others go on,
+/// and only two cache lines per record are read instead of all of them.
+pub(crate) fn walk_together<'a>(
+    buf: &'a [u8],
+    spans: &[(usize, usize)],
+    opts: ReadOptions,
+) -> Vec<Walk<'a>> {
+    let mut walks: Vec<ShardWalk> = spans.iter().map(|&s| ShardWalk::new(buf, s)).collect();
+    while walks.iter().any(|w| !w.is_done()) {
+        for w in &mut walks {
+            w.step(buf);
+        }
+    }
+    walks.into_iter().map(|w| w.finish(buf, opts)).collect()
 }
 
 /// Where the record at `pos` ends by rule 2 of the boundary rules (the
@@ -219,7 +348,7 @@ fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
 /// at) until `stop(pos)` holds after a record, or the input ends. Used
 /// alone only to walk past a disproved cut, which is rare: on its own a
 /// walk waits for memory at each record.
-fn walk<'a>(
+fn walk_from<'a>(
     buf: &'a [u8],
     from: usize,
     opts: ReadOptions,
@@ -349,9 +478,9 @@ mod tests {
         for _ in 0..(RING + 3) {
             buf.extend(none.to_iso2709().unwrap());
         }
-        let w = walk(&buf, 0, ReadOptions::default(), |_| false);
+        let w = walk_from(&buf, 0, ReadOptions::default(), |_| false);
         assert_eq!(w.last_001, Some(&b"first"[..]));
-        let w = walk(&buf, buf.len() - 30, ReadOptions::default(), |_| false);
+        let w = walk_from(&buf, buf.len() - 30, ReadOptions::default(), |_| false);
         assert_eq!(w.last_001, None);
     }
 }

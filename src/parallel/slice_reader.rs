@@ -6,6 +6,7 @@ use crate::{Error, ReadOptions, RecordView, WarningLog};
 
 use super::Summary;
 use super::ordered::ordered;
+use super::overlap::fold_units;
 use super::plan::plan;
 use super::unit::{Unit, UnitIter};
 
@@ -107,11 +108,15 @@ impl<'a> ParallelReader<'a> {
     }
 
     fn units(&self) -> Vec<Unit<'a>> {
-        let shard = self.shard_bytes.unwrap_or_else(|| {
+        plan(self.buf, self.opts, self.shard())
+    }
+
+    /// The shard size: the one set, else about 16 shards per thread.
+    fn shard(&self) -> usize {
+        self.shard_bytes.unwrap_or_else(|| {
             let threads = rayon::current_num_threads().max(1);
             (self.buf.len() / (threads * 16)).clamp(MIN_SHARD, MAX_SHARD)
-        });
-        plan(self.buf, self.opts, shard)
+        })
     }
 
     /// Counts the records by walking their boundaries only (nothing is
@@ -177,28 +182,20 @@ impl<'a> ParallelReader<'a> {
         F: Fn(T, Result<RecordView<'a>, Error>) -> T + Sync + Send,
         R: Fn(T, T) -> T + Sync + Send,
     {
-        let units = self.units();
-        let records = units.last().map_or(0, |u| u.records_before + u.records);
-        let folded = units
-            .par_iter()
-            .map(|u| {
-                let mut it = UnitIter::new(self.buf, u, self.opts);
-                let acc = it.by_ref().fold(init(), &fold);
-                let log = it.into_log();
-                let logs = if log.total() > 0 {
-                    vec![log]
-                } else {
-                    Vec::new()
-                };
-                (acc, logs)
-            })
-            .reduce_with(|(a, mut la), (b, lb)| {
-                la.extend(lb);
-                (reduce(a, b), la)
+        let (parts, records) = fold_units(self.buf, self.opts, self.shard(), &init, &fold);
+        let mut acc: Option<T> = None;
+        let mut logs = Vec::new();
+        for (part, log) in parts {
+            acc = Some(match acc {
+                Some(a) => reduce(a, part),
+                None => part,
             });
-        let (acc, logs) = folded.unwrap_or_else(|| (init(), Vec::new()));
+            if log.total() > 0 {
+                logs.push(log);
+            }
+        }
         (
-            acc,
+            acc.unwrap_or_else(init),
             Summary::from_logs(records, self.opts.max_warnings, logs),
         )
     }
