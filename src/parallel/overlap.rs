@@ -4,17 +4,23 @@
 //!
 //! A walk on its own mostly waits for memory: each step jumps to a record
 //! that is not in the cache yet. Between the records of a unit being read,
-//! the step's wait overlaps the reading, so the walk costs little more than
-//! its instructions, and there is no pause between the phases.
+//! the step's wait overlaps the reading, and there is no pause between the
+//! phases.
 //!
 //! Order of work: the first shards are walked before any reading starts
-//! (enough to keep every thread busy); from then on, each unit's task walks
-//! the next shard no task has walked yet. When a task is done it hands its
-//! walk to the [`Stitcher`] (under a lock taken once per unit, never per
-//! record), which numbers the units the walks now determine, and spawns a
-//! task for each.
+//! (enough to keep every thread busy); from then on, each new unit's task
+//! walks the next shard no task has walked yet. When a task is done it
+//! hands its walk to the [`Stitcher`] (under a lock taken once per unit,
+//! never per record), which numbers the units the walks now determine, and
+//! a task is spawned for each.
+//!
+//! Results are combined in input order as soon as all units before them
+//! are done, and a unit is started only while it is fewer than [`WINDOW`]
+//! units per thread ahead of the first unfinished one: the units read, the
+//! shards walked and the results held stay bounded whatever the input size.
 
-use std::sync::{Mutex, PoisonError};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::ScopeFifo;
 use rayon::prelude::*;
@@ -24,45 +30,76 @@ use crate::{Error, ReadOptions, RecordView, WarningLog};
 use super::plan::{CHAINS, ShardWalk, Stitcher, Walk, walk_together};
 use super::unit::{Unit, UnitIter};
 
-/// Units ready to be read, per thread, that the first walks provide.
+/// Shards per thread walked before reading starts.
 const AHEAD_PER_THREAD: usize = 4;
+
+/// Units per thread that may be started past the first unfinished one.
+const WINDOW: usize = 2 * AHEAD_PER_THREAD;
+
+/// A unit to read, with its number and the shard (number and span) its
+/// task walks.
+type Task<'a> = (usize, Unit<'a>, Option<(usize, (usize, usize))>);
 
 /// What every task shares.
 struct Shared<'a, T> {
     stitcher: Stitcher<'a>,
     /// Shards `0..walked` have been walked or handed to a task to walk.
     walked: usize,
-    /// Each unit's folded value and warnings, in unit order.
-    results: Vec<Option<(T, WarningLog)>>,
+    /// Units numbered so far.
+    units: usize,
+    /// Units started so far (`0..started`); the rest wait in `waiting`.
+    started: usize,
+    waiting: VecDeque<Task<'a>>,
+    /// Units `0..combined` are combined into `acc`, their warnings in
+    /// `logs`.
+    combined: usize,
+    acc: Option<T>,
+    logs: Vec<WarningLog>,
+    /// Results of units after `combined` that finished early.
+    done: BTreeMap<usize, (T, WarningLog)>,
 }
 
 /// The fixed parts of the work, borrowed by every task.
-struct Job<'j, 'a, T, I, F> {
+struct Job<'j, 'a, T, I, F, R> {
     buf: &'a [u8],
     opts: ReadOptions,
     init: &'j I,
     fold: &'j F,
+    reduce: &'j R,
+    /// Units that may be started past the first unfinished one.
+    window: usize,
     shared: Mutex<Shared<'a, T>>,
 }
 
-/// Folds every record of `buf`, unit by unit, with shards of about
-/// `shard_bytes`: for each unit in input order, its folded value (`init`,
-/// then `fold` for each of its records) and its warnings; and the number
-/// of records.
-pub(crate) fn fold_units<'a, T, I, F>(
+/// What [`fold_units`] gives: the combined value (`None` for no units), the
+/// units' warnings in input order (empty logs left out), and the number of
+/// records.
+pub(crate) struct Folded<T> {
+    pub(crate) acc: Option<T>,
+    pub(crate) logs: Vec<WarningLog>,
+    pub(crate) records: u64,
+}
+
+/// Folds every record of `buf`, with shards of about `shard_bytes`: each
+/// unit's records into a value of its own (`init`, then `fold` for each
+/// record), and those values together with `reduce`, in input order.
+pub(crate) fn fold_units<'a, T, I, F, R>(
     buf: &'a [u8],
     opts: ReadOptions,
     shard_bytes: usize,
     init: &I,
     fold: &F,
-) -> (Vec<(T, WarningLog)>, u64)
+    reduce: &R,
+) -> Folded<T>
 where
     T: Send,
     I: Fn() -> T + Sync,
     F: Fn(T, Result<RecordView<'a>, Error>) -> T + Sync,
+    R: Fn(T, T) -> T + Sync,
 {
+    let threads = rayon::current_num_threads().max(1);
     let mut stitcher = Stitcher::new(buf, opts, shard_bytes);
-    let first = (rayon::current_num_threads().max(1) * AHEAD_PER_THREAD).min(stitcher.shards());
+    let first = (threads * AHEAD_PER_THREAD).min(stitcher.shards());
     let spans: Vec<(usize, usize)> = (0..first).map(|i| stitcher.span(i)).collect();
     let walks = spans
         .par_chunks(CHAINS)
@@ -76,10 +113,18 @@ where
         opts,
         init,
         fold,
+        reduce,
+        window: threads * WINDOW,
         shared: Mutex::new(Shared {
             stitcher,
             walked: first,
-            results: Vec::new(),
+            units: 0,
+            started: 0,
+            waiting: VecDeque::new(),
+            combined: 0,
+            acc: None,
+            logs: Vec::new(),
+            done: BTreeMap::new(),
         }),
     };
     rayon::scope_fifo(|scope| job.advance(scope, None));
@@ -88,25 +133,26 @@ where
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
     debug_assert!(shared.stitcher.is_finished());
-    let records = shared.stitcher.records();
-    (shared.results.into_iter().flatten().collect(), records)
+    debug_assert!(shared.waiting.is_empty() && shared.done.is_empty());
+    debug_assert_eq!(shared.combined, shared.units);
+    Folded {
+        acc: shared.acc,
+        logs: shared.logs,
+        records: shared.stitcher.records(),
+    }
 }
 
-impl<'j, 'a, T, I, F> Job<'j, 'a, T, I, F>
+impl<'j, 'a, T, I, F, R> Job<'j, 'a, T, I, F, R>
 where
     T: Send,
     I: Fn() -> T + Sync,
     F: Fn(T, Result<RecordView<'a>, Error>) -> T + Sync,
+    R: Fn(T, T) -> T + Sync,
 {
     /// Reads unit number `index` while walking `shard` (its number and
     /// span), if any.
-    fn run<'s>(
-        &'s self,
-        scope: &ScopeFifo<'s>,
-        index: usize,
-        unit: Unit<'a>,
-        shard: Option<(usize, (usize, usize))>,
-    ) where
+    fn run<'s>(&'s self, scope: &ScopeFifo<'s>, (index, unit, shard): Task<'a>)
+    where
         'j: 's,
         'a: 's,
     {
@@ -126,21 +172,34 @@ where
                 None
             }
         };
-        let mut shared = self.shared();
-        if let Some(slot) = shared.results.get_mut(index) {
-            *slot = Some((acc, it.into_log()));
+        let mut guard = self.shared();
+        let shared = &mut *guard;
+        shared.done.insert(index, (acc, it.into_log()));
+        // Combine what is now in order (the caller's `reduce`, under the
+        // lock: one unit's worth at a time, in input order).
+        while let Some((acc, log)) = shared.done.remove(&shared.combined) {
+            shared.acc = Some(match shared.acc.take() {
+                Some(a) => (self.reduce)(a, acc),
+                None => acc,
+            });
+            if log.total() > 0 {
+                shared.logs.push(log);
+            }
+            shared.combined += 1;
         }
-        drop(shared);
+        drop(guard);
         self.advance(scope, walked);
     }
 
-    /// Hands in `walked` and spawns a task for every unit that is then
-    /// ready, each with the next shard to walk.
+    /// Hands in `walked`, numbers the units that are then known, each with
+    /// the next shard to walk, and starts the units the window allows.
     ///
     /// Invariant: the shard the stitcher waits for has been handed to a
     /// task (or walked before reading started). Shards are handed out in
     /// order, from the one the stitcher needs on, each time units come out;
-    /// and the shard it needs changes only when units come out.
+    /// and the shard it needs changes only when units come out. A waiting
+    /// unit is started once the units before the window's end are done,
+    /// which does not depend on it.
     fn advance<'s>(&'s self, scope: &ScopeFifo<'s>, walked: Option<(usize, Walk<'a>)>)
     where
         'j: 's,
@@ -152,35 +211,39 @@ where
             shared.stitcher.add(i, walk);
         }
         shared.stitcher.stitch(&mut units);
-        let first_index = shared.results.len();
-        shared.results.extend(units.iter().map(|_| None));
         // Shards before the one the stitcher needs are past.
         if let Some(needed) = shared.stitcher.needed() {
             shared.walked = shared.walked.max(needed);
         }
-        let tasks: Vec<_> = units
-            .into_iter()
-            .enumerate()
-            .map(|(k, unit)| {
-                let i = shared.walked;
-                let shard = (i < shared.stitcher.shards()).then(|| (i, shared.stitcher.span(i)));
-                shared.walked += usize::from(shard.is_some());
-                (first_index + k, unit, shard)
-            })
-            .collect();
+        for unit in units {
+            let i = shared.walked;
+            let shard = (i < shared.stitcher.shards()).then(|| (i, shared.stitcher.span(i)));
+            shared.walked += usize::from(shard.is_some());
+            let index = shared.units;
+            shared.units += 1;
+            shared.waiting.push_back((index, unit, shard));
+        }
         debug_assert!(
             shared.stitcher.needed().is_none_or(|n| n < shared.walked),
             "the next shard to stitch is walked by no one"
         );
+        let mut start = Vec::new();
+        while shared.started < shared.combined + self.window
+            && let Some(task) = shared.waiting.pop_front()
+        {
+            shared.started += 1;
+            start.push(task);
+        }
         drop(shared);
-        for (index, unit, shard) in tasks {
-            scope.spawn_fifo(move |scope| self.run(scope, index, unit, shard));
+        for task in start {
+            scope.spawn_fifo(move |scope| self.run(scope, task));
         }
     }
 
-    /// The shared state; a panic elsewhere (in a caller's closure, never
-    /// while the lock is held) does not make it unusable.
-    fn shared(&self) -> std::sync::MutexGuard<'_, Shared<'a, T>> {
+    /// The shared state. A panic in a caller's closure ends the work with
+    /// that panic once the tasks are done; until then the state stays
+    /// usable.
+    fn shared(&self) -> MutexGuard<'_, Shared<'a, T>> {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -218,10 +281,14 @@ mod tests {
             });
             v
         };
-        let (parts, records) =
-            pool.install(|| fold_units(buf, ReadOptions::default(), shard, &init, &fold));
-        let all: Vec<String> = parts.into_iter().flat_map(|(v, _)| v).collect();
-        assert_eq!(records, all.len() as u64);
+        let concat = |mut a: Vec<String>, b: Vec<String>| {
+            a.extend(b);
+            a
+        };
+        let folded =
+            pool.install(|| fold_units(buf, ReadOptions::default(), shard, &init, &fold, &concat));
+        let all = folded.acc.unwrap_or_default();
+        assert_eq!(folded.records, all.len() as u64);
         all
     }
 
@@ -265,6 +332,55 @@ mod tests {
                 assert_eq!(got, want, "shard {shard}, {threads} threads");
             }
             assert!(read(&[], 10, &pool).is_empty());
+        }
+    }
+
+    #[test]
+    fn results_held_stay_bounded() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static LIVE: AtomicUsize = AtomicUsize::new(0);
+        static MOST: AtomicUsize = AtomicUsize::new(0);
+        /// A value that counts how many of its kind exist.
+        struct Counted(u64);
+        impl Counted {
+            fn new(n: u64) -> Counted {
+                let live = LIVE.fetch_add(1, Ordering::SeqCst) + 1;
+                MOST.fetch_max(live, Ordering::SeqCst);
+                Counted(n)
+            }
+        }
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                LIVE.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let buf: Vec<u8> = (0..3000).flat_map(|i| rec(&format!("n{i}"))).collect();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            MOST.store(0, Ordering::SeqCst);
+            // A unit per record or two: about 2,000 units.
+            let folded = pool.install(|| {
+                fold_units(
+                    &buf,
+                    ReadOptions::default(),
+                    100,
+                    &|| Counted::new(0),
+                    &|c: Counted, r: Result<RecordView<'_>, Error>| {
+                        Counted::new(c.0 + u64::from(r.is_ok()))
+                    },
+                    &|a: Counted, b: Counted| Counted::new(a.0 + b.0),
+                )
+            });
+            assert_eq!(folded.acc.map(|c| c.0), Some(3000));
+            assert_eq!(folded.records, 3000);
+            // The running total, and per thread a unit being read, its
+            // new value and the finished units waiting for earlier ones
+            // (at most the window).
+            let most = MOST.load(Ordering::SeqCst);
+            assert!(most <= 3 + threads * (WINDOW + 3), "{most} values at once");
         }
     }
 }

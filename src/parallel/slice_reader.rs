@@ -182,21 +182,10 @@ impl<'a> ParallelReader<'a> {
         F: Fn(T, Result<RecordView<'a>, Error>) -> T + Sync + Send,
         R: Fn(T, T) -> T + Sync + Send,
     {
-        let (parts, records) = fold_units(self.buf, self.opts, self.shard(), &init, &fold);
-        let mut acc: Option<T> = None;
-        let mut logs = Vec::new();
-        for (part, log) in parts {
-            acc = Some(match acc {
-                Some(a) => reduce(a, part),
-                None => part,
-            });
-            if log.total() > 0 {
-                logs.push(log);
-            }
-        }
+        let folded = fold_units(self.buf, self.opts, self.shard(), &init, &fold, &reduce);
         (
-            acc.unwrap_or_else(init),
-            Summary::from_logs(records, self.opts.max_warnings, logs),
+            folded.acc.unwrap_or_else(init),
+            Summary::from_logs(folded.records, self.opts.max_warnings, folded.logs),
         )
     }
 
