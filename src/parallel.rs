@@ -32,6 +32,7 @@ mod overlap;
 mod pipeline;
 mod plan;
 mod slice_reader;
+mod stitcher;
 mod summary;
 mod unit;
 

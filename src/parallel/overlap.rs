@@ -27,7 +27,8 @@ use rayon::prelude::*;
 
 use crate::{Error, ReadOptions, RecordView, WarningLog};
 
-use super::plan::{CHAINS, ShardWalk, Stitcher, Walk, walk_together};
+use super::plan::{CHAINS, ShardWalk, Walk, walk_together};
+use super::stitcher::Stitcher;
 use super::unit::{Unit, UnitIter};
 
 /// Shards per thread walked before reading starts.

@@ -17,9 +17,9 @@
 //! walks several shards at once, a record of each in turn, so that their
 //! waits for memory overlap (`walk_together`).
 //!
-//! [`plan`] walks every shard before it returns; the [`Stitcher`] that joins
-//! the walks also takes them one by one, as `overlap.rs` hands them in while
-//! units are being read.
+//! [`plan`] walks every shard, then joins the walks into units with a
+//! [`Stitcher`], which also takes walks one by one, as `overlap.rs` hands
+//! them in while units are being read.
 
 use rayon::prelude::*;
 
@@ -29,7 +29,7 @@ use crate::parse::RECORD_TERMINATOR;
 use crate::reader::ReadState;
 use crate::{ReadOptions, Tag};
 
-use super::cut::candidate_starts;
+use super::stitcher::Stitcher;
 use super::unit::{Unit, UnitIter};
 
 /// Record starts remembered per walk to find its last control number.
@@ -38,11 +38,11 @@ const RING: usize = 8;
 /// The outcome of walking record boundaries from one start.
 #[derive(Debug)]
 pub(crate) struct Walk<'a> {
-    start: usize,
-    end: usize,
-    records: u64,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) records: u64,
     /// The 001 of the walk's last readable record that has one.
-    last_001: Option<&'a [u8]>,
+    pub(crate) last_001: Option<&'a [u8]>,
 }
 
 /// Splits `buf` into units of whole records, about `shard_bytes` each.
@@ -61,137 +61,6 @@ pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Uni
     stitcher.stitch(&mut units);
     debug_assert!(stitcher.is_finished());
     units
-}
-
-/// Joins the walks of the shards, in shard order, into units: checks each
-/// walk's end against the next shard's start (see the module comment), and
-/// numbers the records. Walks may be added in any order; units come out as
-/// soon as every walk before them is in.
-#[derive(Debug)]
-pub(crate) struct Stitcher<'a> {
-    buf: &'a [u8],
-    opts: ReadOptions,
-    /// Candidate starts, one per shard; shard `i` spans `starts[i]` to
-    /// `starts[i + 1]` (or the end).
-    starts: Vec<usize>,
-    /// Walks added but not stitched yet, by shard.
-    walks: Vec<Option<Walk<'a>>>,
-    /// The shard whose walk comes next: it starts where the last unit ended.
-    next: usize,
-    /// Records in the units so far.
-    records: u64,
-    /// The control number the sequential reader carries into the next unit.
-    last_001: &'a [u8],
-    finished: bool,
-}
-
-impl<'a> Stitcher<'a> {
-    pub(crate) fn new(buf: &'a [u8], opts: ReadOptions, shard_bytes: usize) -> Stitcher<'a> {
-        let starts = candidate_starts(buf, shard_bytes);
-        Stitcher {
-            buf,
-            opts,
-            walks: (0..starts.len()).map(|_| None).collect(),
-            starts,
-            next: 0,
-            records: 0,
-            last_001: &[],
-            finished: false,
-        }
-    }
-
-    /// Number of shards.
-    pub(crate) fn shards(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// Where shard `i` starts and where the next one starts.
-    pub(crate) fn span(&self, i: usize) -> (usize, usize) {
-        let from = self.starts.get(i).copied().unwrap_or(self.buf.len());
-        let to = self.starts.get(i + 1).copied().unwrap_or(self.buf.len());
-        (from, to)
-    }
-
-    /// Whether every unit is out: the last one ends at the end of the input.
-    pub(crate) fn is_finished(&self) -> bool {
-        self.finished
-    }
-
-    /// Records in the units so far.
-    pub(crate) fn records(&self) -> u64 {
-        self.records
-    }
-
-    /// The shard whose walk the next unit waits for (`None` once finished).
-    /// Shards before it are no longer needed.
-    pub(crate) fn needed(&self) -> Option<usize> {
-        (!self.finished).then_some(self.next)
-    }
-
-    /// Hands in the walk of shard `i` (see [`ShardWalk::finish`]).
-    pub(crate) fn add(&mut self, i: usize, walk: Walk<'a>) {
-        if i >= self.next
-            && let Some(slot) = self.walks.get_mut(i)
-        {
-            *slot = Some(walk);
-        }
-    }
-
-    /// Appends to `units` every unit that the walks added so far determine.
-    pub(crate) fn stitch(&mut self, units: &mut Vec<Unit<'a>>) {
-        while !self.finished {
-            let Some(walk) = self.walks.get_mut(self.next).and_then(Option::take) else {
-                if self.next >= self.starts.len() {
-                    // No shards at all (never so: shard 0 starts at 0).
-                    self.finished = true;
-                }
-                return;
-            };
-            self.join(walk, units);
-        }
-    }
-
-    /// Turns `walk`, which starts where the sequential reader is, into a
-    /// unit, and decides where the next unit starts.
-    fn join(&mut self, mut walk: Walk<'a>, units: &mut Vec<Unit<'a>>) {
-        loop {
-            units.push(Unit {
-                start: walk.start,
-                end: walk.end,
-                records_before: self.records,
-                records: walk.records,
-                last_001: self.last_001,
-            });
-            self.records += walk.records;
-            if let Some(id) = walk.last_001 {
-                self.last_001 = id;
-            }
-            if walk.end >= self.buf.len() {
-                self.finished = true;
-                return;
-            }
-            let end = walk.end;
-            match self.starts.binary_search(&end) {
-                // Proven: the shard starting here delimits what the
-                // sequential reader delimits.
-                Ok(j) => {
-                    self.next = j;
-                    return;
-                }
-                // The walk jumped past a cut: walk on until a later cut is
-                // met exactly (or the end).
-                Err(mut k) => {
-                    let starts = &self.starts;
-                    walk = walk_from(self.buf, end, self.opts, |pos| {
-                        while starts.get(k).is_some_and(|&s| s < pos) {
-                            k += 1;
-                        }
-                        starts.get(k) == Some(&pos)
-                    });
-                }
-            }
-        }
-    }
 }
 
 /// Shards whose boundaries one task walks at the same time.
@@ -348,7 +217,7 @@ fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
 /// at) until `stop(pos)` holds after a record, or the input ends. Used
 /// alone only to walk past a disproved cut, which is rare: on its own a
 /// walk waits for memory at each record.
-fn walk_from<'a>(
+pub(crate) fn walk_from<'a>(
     buf: &'a [u8],
     from: usize,
     opts: ReadOptions,

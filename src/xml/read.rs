@@ -515,7 +515,7 @@ fn finish_capture(b: &mut RecordBuilder, cap: Capture) {
 }
 
 /// Reads MARC records from MARCXML, one at a time, from any
-/// [`BufRead`](std::io::BufRead): a `<collection>` of any size, a bare
+/// [`std::io::BufRead`]: a `<collection>` of any size, a bare
 /// `<record>`, or records inside another document (an OAI-PMH response).
 ///
 /// * Elements are recognised by local name in the MARCXML namespace
