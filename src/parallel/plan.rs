@@ -149,9 +149,9 @@ impl ShardWalk {
         }
     }
 
-    /// Walks one more record, if the walk is not over. Each step asks for
-    /// the next record's terminator from memory, so a step taken a while
-    /// after the last one seldom waits.
+    /// Walks one more record, if the walk is not over. Each step asks the
+    /// cache for the next record's terminator, so that fetching it overlaps
+    /// whatever runs before the next step.
     #[inline]
     pub(crate) fn step(&mut self, buf: &[u8]) {
         if !self.done {
@@ -272,11 +272,12 @@ fn last_001<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::{Field, Reader, Record};
 
-    fn rec(id: &str) -> Vec<u8> {
+    /// A small record with 001 `id` (shared by the scanner's unit tests).
+    pub(in crate::parallel) fn rec(id: &str) -> Vec<u8> {
         let mut r = Record::new();
         r.push_field(Field::control(Tag::new(1), id).unwrap())
             .unwrap();
