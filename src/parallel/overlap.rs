@@ -24,11 +24,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::ScopeFifo;
-use rayon::prelude::*;
 
 use crate::{Error, ReadOptions, RecordView, WarningLog};
 
-use super::plan::{CHAINS, ShardWalk, Walk, walk_together};
+use super::plan::{ShardWalk, Walk, walk_first};
 use super::stitcher::Stitcher;
 use super::unit::{Unit, UnitIter};
 
@@ -102,14 +101,7 @@ where
     let threads = rayon::current_num_threads().max(1);
     let mut stitcher = Stitcher::new(buf, opts, shard_bytes);
     let first = (threads * AHEAD_PER_THREAD).min(stitcher.shards());
-    let spans: Vec<(usize, usize)> = (0..first).map(|i| stitcher.span(i)).collect();
-    let walks = spans
-        .par_chunks(CHAINS)
-        .map(|group| walk_together(buf, group, opts))
-        .collect::<Vec<_>>();
-    for (i, walk) in walks.into_iter().flatten().enumerate() {
-        stitcher.add(i, walk);
-    }
+    walk_first(&mut stitcher, first);
     let job = Job {
         buf,
         opts,
@@ -254,7 +246,7 @@ where
 mod tests {
     use super::*;
     use crate::Reader;
-    use crate::parallel::plan::tests::rec;
+    use crate::parallel::plan::tests::{rec, swallowing};
 
     /// What the tests compare of each record: its number, offset and 001,
     /// or the error.
@@ -290,22 +282,10 @@ mod tests {
 
     #[test]
     fn units_come_out_in_order_whatever_the_cuts() {
-        // Record 3 declares a length that swallows record 4, so cuts after
-        // record 3 are disproved and walked past, at every shard size, some
+        // Record 4 declares a length that swallows record 5, so cuts after
+        // record 4 are disproved and walked past, at every shard size, some
         // of them beyond the shards walked before reading starts.
-        let mut buf = Vec::new();
-        for i in 0..3 {
-            buf.extend(rec(&format!("a{i}")));
-        }
-        let mut long = rec("long");
-        let swallowed = rec("gone");
-        let joined = long.len() + swallowed.len();
-        long[0..5].copy_from_slice(format!("{joined:05}").as_bytes());
-        buf.extend(long);
-        buf.extend(swallowed);
-        for i in 0..60 {
-            buf.extend(rec(&format!("b{i}")));
-        }
+        let buf = swallowing(3, 60);
         let want: Vec<String> = Reader::new(&buf).map(describe).collect();
         assert_eq!(want.len(), 64);
         for threads in [1, 2, 3] {

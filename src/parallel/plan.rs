@@ -49,7 +49,21 @@ pub(crate) struct Walk<'a> {
 /// Runs on the current rayon pool.
 pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Unit<'_>> {
     let mut stitcher = Stitcher::new(buf, opts, shard_bytes);
-    let spans: Vec<(usize, usize)> = (0..stitcher.shards()).map(|i| stitcher.span(i)).collect();
+    let shards = stitcher.shards();
+    walk_first(&mut stitcher, shards);
+    let mut units = Vec::with_capacity(stitcher.shards());
+    stitcher.stitch(&mut units);
+    debug_assert!(stitcher.is_finished());
+    units
+}
+
+/// Walks the first `n` shards of `stitcher`'s input, [`CHAINS`] per task,
+/// on the current rayon pool, and hands the walks in.
+pub(crate) fn walk_first(stitcher: &mut Stitcher<'_>, n: usize) {
+    let (buf, opts) = (stitcher.input(), stitcher.options());
+    let spans: Vec<(usize, usize)> = (0..n.min(stitcher.shards()))
+        .map(|i| stitcher.span(i))
+        .collect();
     let walks = spans
         .par_chunks(CHAINS)
         .map(|group| walk_together(buf, group, opts))
@@ -57,10 +71,6 @@ pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Uni
     for (i, walk) in walks.into_iter().flatten().enumerate() {
         stitcher.add(i, walk);
     }
-    let mut units = Vec::with_capacity(stitcher.shards());
-    stitcher.stitch(&mut units);
-    debug_assert!(stitcher.is_finished());
-    units
 }
 
 /// Shards whose boundaries one task walks at the same time.
@@ -276,6 +286,27 @@ pub(super) mod tests {
     use super::*;
     use crate::{Field, Reader, Record};
 
+    /// `before` records, then one that declares a length landing on the
+    /// next record's terminator (the sequential reader takes both as one
+    /// record, so a cut after its own terminator is wrong and must be
+    /// walked past), then `after` records.
+    pub(in crate::parallel) fn swallowing(before: usize, after: usize) -> Vec<u8> {
+        let mut buf = Vec::new();
+        for i in 0..before {
+            buf.extend(rec(&format!("a{i}")));
+        }
+        let mut long = rec("long");
+        let swallowed = rec("gone");
+        let joined = long.len() + swallowed.len();
+        long[0..5].copy_from_slice(format!("{joined:05}").as_bytes());
+        buf.extend(long);
+        buf.extend(swallowed);
+        for i in 0..after {
+            buf.extend(rec(&format!("b{i}")));
+        }
+        buf
+    }
+
     /// A small record with 001 `id` (shared by the scanner's unit tests).
     pub(in crate::parallel) fn rec(id: &str) -> Vec<u8> {
         let mut r = Record::new();
@@ -320,20 +351,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_long_record_swallowing_a_cut_is_handled() {
-        // Record 2 declares a length that lands on record 3's terminator: the
-        // sequential reader takes both as one record, so a cut after record
-        // 2's own terminator is wrong and must be walked past.
-        let mut buf = Vec::new();
-        buf.extend(rec("a"));
-        let mut two = rec("b");
-        let three = rec("c");
-        let joined = two.len() + three.len();
-        two[0..5].copy_from_slice(format!("{joined:05}").as_bytes());
-        buf.extend(two);
-        buf.extend(three);
-        for i in 0..10 {
-            buf.extend(rec(&format!("d{i}")));
-        }
+        let buf = swallowing(1, 10);
         for shard in 1..200 {
             check(&buf, shard);
         }

@@ -44,6 +44,16 @@ impl<'a> Stitcher<'a> {
         }
     }
 
+    /// The input.
+    pub(crate) fn input(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// The reading options.
+    pub(crate) fn options(&self) -> ReadOptions {
+        self.opts
+    }
+
     /// Number of shards.
     pub(crate) fn shards(&self) -> usize {
         self.starts.len()
