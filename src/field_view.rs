@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::directory::Entry;
 use crate::parse::SUBFIELD_DELIMITER;
 use crate::{Subfields, Tag};
 
@@ -60,15 +61,18 @@ impl<'a> FieldView<'a> {
         }
     }
 
-    /// A view of `bytes[..len]`, whose subfields may be searched with reads
-    /// that run on into the rest of `bytes` (the record it lies in). A
-    /// `len` beyond `bytes` is cut to it.
-    #[inline]
-    pub(crate) fn with_tail(tag: Tag, bytes: &'a [u8], len: usize) -> FieldView<'a> {
+    /// The field of entry `e` in `bytes` (a record, or an owned record's
+    /// values), with what follows it in `bytes`, which the subfield search
+    /// may read past the field's end. An entry beyond `bytes` (never so by
+    /// the invariant of [`Entry`]) gives a shorter or empty field, not a
+    /// panic.
+    #[inline(always)]
+    pub(crate) fn of_entry(bytes: &'a [u8], e: &Entry) -> FieldView<'a> {
+        let bytes = bytes.get(e.start as usize..).unwrap_or_default();
         FieldView {
-            tag,
+            tag: e.tag,
             bytes,
-            len: len.min(bytes.len()),
+            len: (e.len as usize).min(bytes.len()),
         }
     }
 

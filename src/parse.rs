@@ -286,7 +286,9 @@ fn check_entries<'a>(
                 unlisted(covered, data_end, faults)?;
             }
             let (base, count) = (base as u32, raw_dir.len() as u32);
-            if raw_dir.iter().all(|e| e.tag.iter().all(u8::is_ascii_digit)) {
+            // Every length and start is digits here (an entry with other
+            // bytes there starts a repaired list), so this tests the tags.
+            if crate::digits::all_digits(bytemuck::cast_slice(raw_dir)) {
                 Directory::Numeric { base, count }
             } else {
                 Directory::InPlace { base, count }

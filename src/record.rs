@@ -140,12 +140,7 @@ impl Record {
     }
 
     fn view(&self, e: &Entry) -> FieldView<'_> {
-        // The fields that follow come along for the subfield search.
-        FieldView::with_tail(
-            e.tag,
-            self.data.get(e.start as usize..).unwrap_or_default(),
-            e.len as usize,
-        )
+        FieldView::of_entry(&self.data, e)
     }
 
     /// Every field, in order.

@@ -137,13 +137,7 @@ impl<'a> RecordView<'a> {
 
     #[inline(always)]
     fn view(&self, e: Entry) -> FieldView<'a> {
-        // In bounds by the invariant of `Entry`; `get` keeps it panic-free.
-        // The rest of the record comes along for the subfield search.
-        FieldView::with_tail(
-            e.tag,
-            self.raw.get(e.start as usize..).unwrap_or_default(),
-            e.len as usize,
-        )
+        FieldView::of_entry(self.raw, &e)
     }
 
     /// Every field in directory order.
