@@ -45,21 +45,23 @@ pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u64 {
     short_mask(bytes, byte) >> at
 }
 
-/// [`mask_at`] for `bytes[..len]`, whose window may be read whole from
-/// `bytes` when `bytes` runs on past `len`: the bits from `len` on are then
-/// dropped. This spares the fields of a record the piecing together that
+/// Where a run `bytes[at..len]` is cut: the positions of `byte` in it, as
+/// [`mask_at`] gives them for `bytes[..len]`, plus the bit of `len` itself
+/// when it lies within the window. The window may be read whole from
+/// `bytes` when `bytes` runs on past `len` (the bits from `len` on are then
+/// dropped), which spares the fields of a record the piecing together that
 /// [`mask_at`] does at the end of its bytes.
 #[inline(always)]
-pub(crate) fn mask_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u64 {
+pub(crate) fn ends_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u64 {
     let rest = len.wrapping_sub(at);
+    // Computed once: the bits below it are kept, and it is the end.
+    let end = bit_at(rest);
     if let Some(window) = bytes.get(at..).and_then(<[u8]>::first_chunk::<WINDOW>)
         && rest <= len
     {
-        let m = mask64(window, byte);
-        // Bits below `rest` (all of them from 64 on), without a branch.
-        return m & bit_at(rest).wrapping_sub(1);
+        return (mask64(window, byte) & end.wrapping_sub(1)) | end;
     }
-    mask_at(bytes.get(..len).unwrap_or(bytes), at, byte)
+    mask_at(bytes.get(..len).unwrap_or(bytes), at, byte) | end
 }
 
 /// `1 << n`, or 0 from 64 on; a conditional move rather than a branch,
@@ -216,9 +218,10 @@ mod tests {
                     // The same bytes followed by others, read past the end.
                     let mut longer = bytes.clone();
                     longer.extend_from_slice(&[0x1F; 80][..round * 3 % 80]);
+                    let end = bit_at(len.wrapping_sub(at));
                     assert_eq!(
-                        mask_within(&longer, len, at, 0x1F),
-                        want,
+                        ends_within(&longer, len, at, 0x1F),
+                        want | end,
                         "{bytes:?} at {at}"
                     );
                     assert_eq!(

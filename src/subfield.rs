@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use crate::byte_mask::{WINDOW, bit_at, mask_within};
+use crate::byte_mask::{WINDOW, ends_within};
 use crate::parse::SUBFIELD_DELIMITER;
 
 /// One subfield, borrowed from the record: its code and its value bytes.
@@ -155,8 +155,7 @@ fn later_window(bytes: &[u8], len: usize, mut window: usize) -> Option<(usize, u
 /// before `len`, and `len` itself when it is in reach.
 #[inline(always)]
 fn ends_at(bytes: &[u8], len: usize, at: usize) -> u64 {
-    let rest = len.wrapping_sub(at);
-    mask_within(bytes, len, at, SUBFIELD_DELIMITER) | bit_at(rest)
+    ends_within(bytes, len, at, SUBFIELD_DELIMITER)
 }
 
 impl<'a> Iterator for Subfields<'a> {
