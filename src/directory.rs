@@ -93,6 +93,21 @@ fn decode_numeric(e: &RawEntry, base: u32) -> Entry {
     located(e, base, Tag::from_digits(e.tag))
 }
 
+/// [`decode_numeric`] for a tiled directory: the field starts at `at`,
+/// which moves on past it. No start digits are decoded, and `at` is a
+/// running sum, ready before this entry is read.
+#[inline(always)]
+fn decode_tiled(e: &RawEntry, at: &mut usize) -> Entry {
+    let (len, _) = e.length_and_start();
+    let start = *at as u32;
+    *at = at.wrapping_add(len as usize);
+    Entry {
+        start,
+        len: len.saturating_sub(1),
+        tag: Tag::from_digits(e.tag),
+    }
+}
+
 /// The entry `e` with its tag decoded: where its field lies.
 #[inline(always)]
 fn located(e: &RawEntry, base: u32, tag: Tag) -> Entry {
@@ -118,9 +133,14 @@ fn in_place(raw: &[u8], count: u32) -> &[RawEntry] {
 /// [`Entry`]).
 #[derive(Clone, Debug)]
 pub(crate) enum Directory {
-    /// Like `InPlace`, for a directory whose tags are all three digits
-    /// (as the parser found them): decoding skips the check for letters.
-    Numeric {
+    /// Like `InPlace`, for a directory that the parser found all digits,
+    /// tags included, with fields that follow one another in directory
+    /// order, the first at `base`, each starting where the one before it
+    /// ends: what writers produce. Decoding skips the check for letters in
+    /// tags and needs no start digits, since a field's start is the sum of
+    /// the lengths before it; that start is known as soon as the entry
+    /// before it is decoded, however long the caller spends on that field.
+    Tiled {
         /// Base address of data.
         base: u32,
         /// Number of entries.
@@ -146,7 +166,7 @@ impl Directory {
     #[inline]
     pub(crate) fn len(&self) -> usize {
         match self {
-            Directory::InPlace { count, .. } | Directory::Numeric { count, .. } => *count as usize,
+            Directory::InPlace { count, .. } | Directory::Tiled { count, .. } => *count as usize,
             Directory::Repaired(v) => v.len(),
         }
     }
@@ -156,9 +176,10 @@ impl Directory {
     #[inline]
     pub(crate) fn entries<'v>(&'v self, raw: &'v [u8]) -> Entries<'v> {
         let inner = match self {
-            Directory::Numeric { base, count } => Inner::Numeric {
+            Directory::Tiled { base, count } => Inner::Tiled {
                 raw: in_place(raw, *count).iter(),
                 base: *base,
+                at: *base as usize,
             },
             Directory::InPlace { base, count } => Inner::InPlace {
                 raw: in_place(raw, *count).iter(),
@@ -174,12 +195,13 @@ impl Directory {
     #[inline]
     pub(crate) fn find(&self, raw: &[u8], tag: Tag) -> Option<Entry> {
         match self {
-            Directory::InPlace { base, count } | Directory::Numeric { base, count } => {
+            Directory::InPlace { base, count } | Directory::Tiled { base, count } => {
                 let bytes = tag.to_bytes();
                 in_place(raw, *count)
                     .iter()
                     .find(|e| e.tag == bytes)
-                    .map(|e| decode(e, *base))
+                    // Its tag is `tag`: nothing to decode.
+                    .map(|e| located(e, *base, tag))
             }
             Directory::Repaired(v) => v.iter().find(|e| e.tag == tag).copied(),
         }
@@ -209,9 +231,11 @@ pub struct Entries<'v> {
 
 #[derive(Clone, Debug)]
 enum Inner<'v> {
-    Numeric {
+    Tiled {
         raw: std::slice::Iter<'v, RawEntry>,
         base: u32,
+        /// Where the next field starts.
+        at: usize,
     },
     InPlace {
         raw: std::slice::Iter<'v, RawEntry>,
@@ -226,7 +250,7 @@ impl Iterator for Entries<'_> {
     #[inline(always)]
     fn next(&mut self) -> Option<Entry> {
         match &mut self.inner {
-            Inner::Numeric { raw, base } => raw.next().map(|e| decode_numeric(e, *base)),
+            Inner::Tiled { raw, at, .. } => raw.next().map(|e| decode_tiled(e, at)),
             Inner::InPlace { raw, base } => raw.next().map(|e| decode(e, *base)),
             Inner::Repaired(it) => it.next().copied(),
         }
@@ -241,7 +265,12 @@ impl Iterator for Entries<'_> {
     #[inline]
     fn nth(&mut self, n: usize) -> Option<Entry> {
         match &mut self.inner {
-            Inner::Numeric { raw, base } => raw.nth(n).map(|e| decode_numeric(e, *base)),
+            Inner::Tiled { raw, base, at } => raw.nth(n).map(|e| {
+                let entry = decode_numeric(e, *base);
+                // The field after it starts right after its terminator.
+                *at = entry.range().end + 1;
+                entry
+            }),
             Inner::InPlace { raw, base } => raw.nth(n).map(|e| decode(e, *base)),
             Inner::Repaired(it) => it.nth(n).copied(),
         }
@@ -252,7 +281,7 @@ impl DoubleEndedIterator for Entries<'_> {
     #[inline]
     fn next_back(&mut self) -> Option<Entry> {
         match &mut self.inner {
-            Inner::Numeric { raw, base } => raw.next_back().map(|e| decode_numeric(e, *base)),
+            Inner::Tiled { raw, base, .. } => raw.next_back().map(|e| decode_numeric(e, *base)),
             Inner::InPlace { raw, base } => raw.next_back().map(|e| decode(e, *base)),
             Inner::Repaired(it) => it.next_back().copied(),
         }
@@ -263,7 +292,7 @@ impl ExactSizeIterator for Entries<'_> {
     #[inline]
     fn len(&self) -> usize {
         match &self.inner {
-            Inner::InPlace { raw, .. } | Inner::Numeric { raw, .. } => raw.len(),
+            Inner::InPlace { raw, .. } | Inner::Tiled { raw, .. } => raw.len(),
             Inner::Repaired(it) => it.len(),
         }
     }
@@ -326,13 +355,26 @@ mod tests {
     }
 
     #[test]
-    fn numeric_directories_decode_alike() {
-        let raw = b"00000nam  2200000   4500001000400000245001200004\x1e";
-        let d = Directory::Numeric { base: 49, count: 2 };
-        let i = Directory::InPlace { base: 49, count: 2 };
-        assert!(d.entries(raw).eq(i.entries(raw)));
-        assert_eq!(d.find(raw, Tag::new(245)), i.find(raw, Tag::new(245)));
-        assert_eq!(d.entries(raw).nth(1), i.entries(raw).next_back());
+    fn tiled_directories_decode_alike() {
+        let raw = b"00000nam  2200000   4500001000400000245001000004100000600014\x1eid1\x1e10\x1faTitle\x1e1 \x1faX\x1e\x1d";
+        let t = Directory::Tiled { base: 61, count: 3 };
+        let i = Directory::InPlace { base: 61, count: 3 };
+        assert!(t.entries(raw).eq(i.entries(raw)));
+        assert_eq!(
+            &raw[t.entries(raw).nth(1).unwrap().range()],
+            b"10\x1faTitle"
+        );
+        for n in 0..4 {
+            assert_eq!(t.entries(raw).nth(n), i.entries(raw).nth(n), "{n}");
+            // After `nth`, `next` goes on from the right place.
+            let (mut a, mut b) = (t.entries(raw), i.entries(raw));
+            a.nth(n);
+            b.nth(n);
+            assert!(a.eq(b), "{n}");
+        }
+        assert_eq!(t.entries(raw).next_back(), i.entries(raw).next_back());
+        assert_eq!(t.find(raw, Tag::new(100)), i.find(raw, Tag::new(100)));
+        assert_eq!(t.len(), 3);
     }
 
     #[test]

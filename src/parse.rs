@@ -132,8 +132,7 @@ pub(crate) fn parse_record<'a>(
 
     let raw_dir = raw_entries(dir);
     let directory = if fast_path_on() && clean_directory(raw, raw_dir, base, data_end) {
-        // All digits, tags included.
-        Directory::Numeric {
+        Directory::Tiled {
             base: base as u32,
             count: raw_dir.len() as u32,
         }
@@ -285,13 +284,9 @@ fn check_entries<'a>(
             if covered < data_end {
                 unlisted(covered, data_end, faults)?;
             }
-            let (base, count) = (base as u32, raw_dir.len() as u32);
-            // Every length and start is digits here (an entry with other
-            // bytes there starts a repaired list), so this tests the tags.
-            if crate::digits::all_digits(bytemuck::cast_slice(raw_dir)) {
-                Directory::Numeric { base, count }
-            } else {
-                Directory::InPlace { base, count }
+            Directory::InPlace {
+                base: base as u32,
+                count: raw_dir.len() as u32,
             }
         }
     };
@@ -327,12 +322,16 @@ fn fast_path_on() -> bool {
 }
 
 /// The common case in one pass that records nothing: true when the
-/// directory entries need no repair and give no warning. That is, every
-/// entry is all digits with a length of at least 1; its field lies inside
-/// the data area and ends with 0x1E; a data field holds nothing, just two
-/// indicators, or indicators and a delimiter; and the furthest field ends
-/// where the data area does. Whatever else the entries hold, the checks
-/// entry by entry find it and report it.
+/// directory entries need no repair, give no warning, and are tiled (see
+/// [`Directory::Tiled`]), which is how writers lay records out. That is,
+/// every entry is all digits with a length of at least 1; its field starts
+/// where the one before it ends (the first at the base address) and ends
+/// with 0x1E; a data field holds nothing, just two indicators, or
+/// indicators and a delimiter; and the last field ends where the data area
+/// does. Tiling makes the bounds of each field follow from the last one's,
+/// so they need no test of their own. Whatever else the entries hold
+/// (including clean fields in another order), the checks entry by entry
+/// find it and report it.
 ///
 /// The digits are checked for the whole directory at once; the other
 /// conditions of each entry are combined without branching on them, which
@@ -341,24 +340,27 @@ fn fast_path_on() -> bool {
 #[inline(always)]
 fn clean_directory(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
     let mut ok = crate::digits::all_digits(bytemuck::cast_slice(dir));
-    let mut covered = base;
+    // Where the next field must start.
+    let mut at = base;
     for e in dir {
         let (len, start) = e.length_and_start();
-        let (len, start) = (len as usize, base + start as usize);
-        // Below 800,000: no overflow (see `length_and_start`).
-        let end = start + len;
-        let inside = (len != 0) & (end <= data_end);
+        let len = len as usize;
+        // Lengths are below 65,536 and entries below 8,334, so `end`
+        // stays far below `usize::MAX` (see `length_and_start`).
+        let end = at + len;
         // `end >= base > 0`, so `end - 1` cannot wrap.
         let terminated = raw.get(end - 1) == Some(&FIELD_TERMINATOR);
         let field_len = len.wrapping_sub(1);
         let starts = e.is_control()
             | (field_len == 0)
             | (field_len == 2)
-            | ((field_len > 2) & (raw.get(start + 2) == Some(&SUBFIELD_DELIMITER)));
-        ok &= inside & terminated & starts;
-        covered = covered.max(end);
+            | ((field_len > 2) & (raw.get(at + 2) == Some(&SUBFIELD_DELIMITER)));
+        ok &= (base + start as usize == at) & (len != 0) & terminated & starts;
+        at = end;
     }
-    ok & (covered == data_end)
+    // With every field where the one before it ended, and none empty, all
+    // lie inside the data area when the last ends where it does.
+    ok & (at == data_end)
 }
 
 /// Whether a field starts as it should: control fields and empty fields
@@ -522,7 +524,7 @@ fn digit_entry(e: &RawEntry) -> Option<(Tag, usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Fault, Field, Reader, Record, Tag};
+    use crate::{Fault, Field, Reader, Record, RecordView, Tag};
 
     fn sample() -> Vec<u8> {
         let mut r = Record::new();
@@ -667,6 +669,42 @@ mod tests {
 
     fn clean_values() -> Vec<Vec<u8>> {
         faults(&sample()).0
+    }
+
+    #[test]
+    fn clean_fields_out_of_directory_order_are_read_in_directory_order() {
+        // Entries 1 and 2 swapped: the fields no longer follow one another
+        // in directory order (not tiled), which is clean all the same.
+        let b = sample();
+        let mut swapped = b.clone();
+        let (x, y) = (24 + 12, 24 + 24);
+        swapped[x..x + 12].copy_from_slice(&b[y..y + 12]);
+        swapped[y..y + 12].copy_from_slice(&b[x..x + 12]);
+        let (values, faults) = faults(&swapped);
+        assert_eq!(faults, []);
+        let mut want = clean_values();
+        want.swap(1, 2);
+        assert_eq!(values, want);
+        for strict in [false, true] {
+            let fast = outcome(&swapped, strict);
+            super::FAST_PATH.with(|f| f.set(false));
+            let slow = outcome(&swapped, strict);
+            super::FAST_PATH.with(|f| f.set(true));
+            assert_eq!(fast, slow);
+        }
+        // Every way of walking the entries agrees, tiled or not.
+        for bytes in [&b, &swapped] {
+            let view = RecordView::parse(bytes).unwrap();
+            let all: Vec<_> = view.entries().collect();
+            assert_eq!(all.len(), 4);
+            for n in 0..5 {
+                assert_eq!(view.entries().nth(n), all.get(n).copied(), "{n}");
+                let mut rest = view.entries();
+                rest.nth(n);
+                assert!(rest.eq(all.iter().copied().skip(n + 1)), "{n}");
+            }
+            assert!(view.entries().rev().eq(all.iter().rev().copied()));
+        }
     }
 
     #[test]

@@ -32,6 +32,16 @@ pub fn touch(view: &RecordView<'_>) -> u64 {
     assert_eq!(view.leader().as_bytes()[..], raw[..24]);
     assert_eq!(view.len(), view.entries().len());
     assert_eq!(view.fields().len(), view.len());
+    // Every way of walking the directory agrees: forwards, backwards, and
+    // jumping ahead with `nth` before going on.
+    let all: Vec<_> = view.entries().collect();
+    assert!(view.entries().rev().eq(all.iter().rev().copied()));
+    for n in [0, 1, 2, all.len().saturating_sub(1), all.len()] {
+        let mut rest = view.entries();
+        assert_eq!(rest.nth(n), all.get(n).copied(), "nth({n})");
+        assert_eq!(rest.len(), all.len().saturating_sub(n + 1));
+        assert!(rest.eq(all.iter().copied().skip(n + 1)), "after nth({n})");
+    }
     let mut sum = u64::from(view.leader().as_bytes()[5]);
     for (e, f) in view.entries().zip(view.fields()) {
         let r = e.range();
