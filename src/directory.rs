@@ -37,6 +37,26 @@ impl RawEntry {
         (len, start)
     }
 
+    /// The tag and the length, for an entry of digits, from one 64-bit
+    /// word (bytes 0-7: the tag, the length and the start's first digit)
+    /// combined in a register: adjacent digits are paired (byte `k` of
+    /// `pairs` is `10 * digit k + digit k+1`), then the tag is pair 0 and
+    /// digit 2, the length pairs 3 and 5. Bytes that are not digits give
+    /// some numeric tag and a length below 65,536, never a panic.
+    #[inline(always)]
+    pub(crate) fn tag_and_length(&self) -> (Tag, u32) {
+        let b: &[u8; 12] = bytemuck::cast_ref(self);
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[..8]);
+        let v = u64::from_le_bytes(word).wrapping_sub(0x3030_3030_3030_3030);
+        // No byte exceeds 99 for digits, so no byte carries into the next.
+        let pairs = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let byte = |w: u64, k: u32| (w >> (8 * k)) as u8;
+        let tag = u16::from(byte(pairs, 0)) * 10 + u16::from(byte(v, 2));
+        let len = u32::from(byte(pairs, 3)) * 100 + u32::from(byte(pairs, 5));
+        (Tag::numeric(tag), len)
+    }
+
     /// Whether the tag is a control field's (`00X`): its first two bytes
     /// are `0`.
     #[inline(always)]
@@ -98,13 +118,13 @@ fn decode_numeric(e: &RawEntry, base: u32) -> Entry {
 /// running sum, ready before this entry is read.
 #[inline(always)]
 fn decode_tiled(e: &RawEntry, at: &mut usize) -> Entry {
-    let (len, _) = e.length_and_start();
+    let (tag, len) = e.tag_and_length();
     let start = *at as u32;
     *at = at.wrapping_add(len as usize);
     Entry {
         start,
         len: len.saturating_sub(1),
-        tag: Tag::from_digits(e.tag),
+        tag,
     }
 }
 
@@ -303,6 +323,31 @@ impl std::iter::FusedIterator for Entries<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_and_lengths_match_parsing() {
+        let mut rng = crate::test_rng::TestRng::new(0xD1B5_4A32_D192_ED03);
+        for i in 0..100_000u64 {
+            let seed = rng.next();
+            let (tag, len) = match i {
+                0 => (0, 0),
+                1 => (999, 9999),
+                _ => (seed % 1000, (seed >> 20) % 10_000),
+            };
+            let text = format!("{tag:03}{len:04}{:05}", seed % 100_000);
+            let e = raw_entries(text.as_bytes())[0];
+            assert_eq!(
+                e.tag_and_length(),
+                (Tag::new(tag as u16), len as u32),
+                "{text}"
+            );
+        }
+        // Bytes that are not digits give some numeric tag, never a panic.
+        for b in 0..=255u8 {
+            let (tag, len) = raw_entries(&[b; 12])[0].tag_and_length();
+            assert!(tag.number().is_some() && len < 65_536, "{b}");
+        }
+    }
 
     #[test]
     fn entry_is_compact() {

@@ -84,6 +84,14 @@ impl Tag {
         Tag((d(0) * 100 + d(1) * 10 + d(2)).min(999))
     }
 
+    /// The numeric tag `n`, for a number computed from bytes known to be
+    /// digits; anything above 999 (from other bytes) gives 999, never an
+    /// invalid tag.
+    #[inline(always)]
+    pub(crate) fn numeric(n: u16) -> Tag {
+        Tag(n.min(999))
+    }
+
     /// [`Tag::from_bytes`] for tags with letters, kept out of the loops that
     /// read numeric tags.
     #[cold]
