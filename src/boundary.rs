@@ -98,6 +98,17 @@ impl ScanHint {
     }
 }
 
+/// The end of the record at `buf[pos..]` when rule 2 finds it there with
+/// no filler before it: leader/00-04 is five digits, more than a leader,
+/// and the byte it points at is the record terminator. Readers try this
+/// before [`next_frame`], which finds the same record the same way.
+#[inline(always)]
+pub(crate) fn exact_record(buf: &[u8], pos: usize) -> Option<usize> {
+    let rest = buf.get(pos..)?;
+    let n = parse_digits(rest.get(0..5)?)?;
+    (n > LEADER_LEN && rest.get(n - 1) == Some(&RECORD_TERMINATOR)).then_some(pos + n)
+}
+
 /// Finds the next record in `buf` from `pos`.
 pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHint) -> Frame {
     let mut start = pos;
@@ -119,21 +130,23 @@ pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHi
     if rest.len() < 5 && !at_eof {
         return Frame::NeedMore;
     }
-    let declared = rest.get(0..5).and_then(parse_digits);
     // Rule 2: the declared length lands on a terminator.
-    if let Some(n) = declared {
-        if n > LEADER_LEN && n <= rest.len() && rest[n - 1] == RECORD_TERMINATOR {
-            return Frame::Record {
-                skipped,
-                start,
-                end: start + n,
-                fault: None,
-            };
-        }
-        if n > rest.len() && !at_eof && n <= crate::reader::MAX_DECLARED_LEN {
-            // The rest of the record has not been read yet.
-            return Frame::NeedMore;
-        }
+    if let Some(end) = exact_record(buf, start) {
+        return Frame::Record {
+            skipped,
+            start,
+            end,
+            fault: None,
+        };
+    }
+    let declared = rest.get(0..5).and_then(parse_digits);
+    if let Some(n) = declared
+        && n > rest.len()
+        && !at_eof
+        && n <= crate::reader::MAX_DECLARED_LEN
+    {
+        // The rest of the record has not been read yet.
+        return Frame::NeedMore;
     }
     // Rule 3: a lost terminator before a plausible next leader (filler
     // between them allowed). It needs the whole next leader to judge it.

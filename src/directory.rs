@@ -61,7 +61,8 @@ impl RawEntry {
     /// are `0`.
     #[inline(always)]
     pub(crate) fn is_control(&self) -> bool {
-        self.tag[0] == b'0' && self.tag[1] == b'0'
+        // One compare of both bytes, not two branches.
+        u16::from_le_bytes([self.tag[0], self.tag[1]]) == u16::from_le_bytes(*b"00")
     }
 }
 

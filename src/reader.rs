@@ -163,6 +163,22 @@ impl ReadState {
         carried: usize,
     ) -> Option<Result<RecordView<'a>, Error>> {
         *needs_more = false;
+        // The common case, with nothing to report about the boundary:
+        // what `next_frame` would find, without building a `Frame`.
+        if carried == 0
+            && let Some(end) = crate::boundary::exact_record(buf, *pos)
+        {
+            let start = std::mem::replace(pos, end);
+            self.records += 1;
+            crate::prefetch::ahead(buf, start, end);
+            let ctx = Context {
+                mode: self.opts.mode,
+                record: self.records,
+                offset: base_offset + start as u64,
+                last_001,
+            };
+            return Some(parse_record(&buf[start..end], &ctx, &mut self.log));
+        }
         let frame = match next_frame(buf, *pos, at_eof, &mut self.hint) {
             Frame::End { skipped, trailing } => Frame::End {
                 skipped: skipped + carried,
