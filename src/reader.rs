@@ -133,6 +133,28 @@ impl ReadState {
         }
     }
 
+    /// Counts the record at `buf[start..end]` (its first byte at
+    /// `base_offset + start` in the input), asks the cache for what comes
+    /// after it, and gives the context its parsing reports faults in.
+    #[inline(always)]
+    fn begin_record<'l>(
+        &mut self,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        base_offset: u64,
+        last_001: &'l [u8],
+    ) -> Context<'l> {
+        self.records += 1;
+        crate::prefetch::ahead(buf, start, end);
+        Context {
+            mode: self.opts.mode,
+            record: self.records,
+            offset: base_offset + start as u64,
+            last_001,
+        }
+    }
+
     /// Reads the next record from `buf[*pos..]`, whose first byte is at
     /// `base_offset` in the input. Advances `*pos`. `None`: end of input, or
     /// more input needed when `at_eof` is false (then `*pos` is unchanged
@@ -169,14 +191,7 @@ impl ReadState {
             && let Some(end) = crate::boundary::exact_record(buf, *pos)
         {
             let start = std::mem::replace(pos, end);
-            self.records += 1;
-            crate::prefetch::ahead(buf, start, end);
-            let ctx = Context {
-                mode: self.opts.mode,
-                record: self.records,
-                offset: base_offset + start as u64,
-                last_001,
-            };
+            let ctx = self.begin_record(buf, start, end, base_offset, last_001);
             return Some(parse_record(&buf[start..end], &ctx, &mut self.log));
         }
         let frame = match next_frame(buf, *pos, at_eof, &mut self.hint) {
@@ -224,20 +239,13 @@ impl ReadState {
                 end,
                 fault,
             } => {
-                self.records += 1;
-                let offset = base_offset + start as u64;
+                let ctx = self.begin_record(buf, start, end, base_offset, last_001);
+                let offset = ctx.offset;
                 if skipped > 0 {
                     let loc = self.location(self.records, here, last_001);
                     self.log.push(loc, Fault::StrayBytes { len: skipped });
                 }
                 *pos = end;
-                crate::prefetch::ahead(buf, start, end);
-                let ctx = Context {
-                    mode: self.opts.mode,
-                    record: self.records,
-                    offset,
-                    last_001,
-                };
                 let raw = &buf[start..end];
                 let Some(fault) = fault else {
                     return Some(parse_record(raw, &ctx, &mut self.log));
