@@ -98,15 +98,24 @@ impl ScanHint {
     }
 }
 
+/// Where the record at `buf[pos..]` ends by its declared length, when
+/// leader/00-04 is five digits, more than a leader, and that end lies in
+/// `buf`. Rule 2 takes it when the byte before it is the record terminator
+/// ([`exact_record`]).
+#[inline(always)]
+pub(crate) fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
+    let n = parse_digits(buf.get(pos..pos.checked_add(5)?)?)?;
+    let end = pos + n;
+    (n > LEADER_LEN && end <= buf.len()).then_some(end)
+}
+
 /// The end of the record at `buf[pos..]` when rule 2 finds it there with
-/// no filler before it: leader/00-04 is five digits, more than a leader,
-/// and the byte it points at is the record terminator. Readers try this
-/// before [`next_frame`], which finds the same record the same way.
+/// no filler before it: its declared end ([`declared_end`]) follows the
+/// record terminator. Readers try this before [`next_frame`], which finds
+/// the same record the same way.
 #[inline(always)]
 pub(crate) fn exact_record(buf: &[u8], pos: usize) -> Option<usize> {
-    let rest = buf.get(pos..)?;
-    let n = parse_digits(rest.get(0..5)?)?;
-    (n > LEADER_LEN && rest.get(n - 1) == Some(&RECORD_TERMINATOR)).then_some(pos + n)
+    declared_end(buf, pos).filter(|&end| buf.get(end - 1) == Some(&RECORD_TERMINATOR))
 }
 
 /// Finds the next record in `buf` from `pos`.

@@ -24,16 +24,14 @@ impl RawEntry {
     /// added on.
     #[inline(always)]
     pub(crate) fn length_and_start(&self) -> (u32, u32) {
-        let b: &[u8; 12] = bytemuck::cast_ref(self);
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[3..11]);
-        let v = u64::from_le_bytes(word).wrapping_sub(0x3030_3030_3030_3030);
-        // Byte 2k: 10 * digit 2k + digit 2k+1 (no byte exceeds 99).
-        let pairs = v.wrapping_mul(10).wrapping_add(v >> 8) & 0x00FF_00FF_00FF_00FF;
+        let (_, pairs) = self.digit_pairs(3);
+        // Pairs 0, 2, 4, 6 (bytes 3-4, 5-6, 7-8, 9-10), then pairs of them.
+        let pairs = pairs & 0x00FF_00FF_00FF_00FF;
         // Bits 0-15: the length; bits 32-47: the start's first four digits.
         let quads = pairs.wrapping_mul(100).wrapping_add(pairs >> 16) & 0x0000_FFFF_0000_FFFF;
         let len = quads as u32;
-        let start = (quads >> 32) as u32 * 10 + u32::from(b[11].wrapping_sub(b'0'));
+        let last = bytemuck::cast_ref::<RawEntry, [u8; 12]>(self)[11];
+        let start = (quads >> 32) as u32 * 10 + u32::from(last.wrapping_sub(b'0'));
         (len, start)
     }
 
@@ -45,16 +43,23 @@ impl RawEntry {
     /// some numeric tag and a length below 65,536, never a panic.
     #[inline(always)]
     pub(crate) fn tag_and_length(&self) -> (Tag, u32) {
-        let b: &[u8; 12] = bytemuck::cast_ref(self);
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[..8]);
-        let v = u64::from_le_bytes(word).wrapping_sub(0x3030_3030_3030_3030);
-        // No byte exceeds 99 for digits, so no byte carries into the next.
-        let pairs = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let (v, pairs) = self.digit_pairs(0);
         let byte = |w: u64, k: u32| (w >> (8 * k)) as u8;
         let tag = u16::from(byte(pairs, 0)) * 10 + u16::from(byte(v, 2));
         let len = u32::from(byte(pairs, 3)) * 100 + u32::from(byte(pairs, 5));
         (Tag::numeric(tag), len)
+    }
+
+    /// Bytes `from..from + 8` of the entry, `0` taken from each (`v`), and
+    /// adjacent digits paired: byte `k` of `pairs` is `10 * v[k] + v[k+1]`.
+    /// For digits no byte exceeds 99, so none carries into the next.
+    #[inline(always)]
+    fn digit_pairs(&self, from: usize) -> (u64, u64) {
+        let b: &[u8; 12] = bytemuck::cast_ref(self);
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[from..from + 8]);
+        let v = u64::from_le_bytes(word).wrapping_sub(0x3030_3030_3030_3030);
+        (v, v.wrapping_mul(10).wrapping_add(v >> 8))
     }
 
     /// Whether the tag is a control field's (`00X`): its first two bytes

@@ -81,7 +81,7 @@ impl Tag {
     #[inline(always)]
     pub(crate) fn from_digits(b: [u8; 3]) -> Tag {
         let d = |i: usize| u16::from(b[i].wrapping_sub(b'0') & 0x0F);
-        Tag((d(0) * 100 + d(1) * 10 + d(2)).min(999))
+        Tag::numeric(d(0) * 100 + d(1) * 10 + d(2))
     }
 
     /// The numeric tag `n`, for a number computed from bytes known to be

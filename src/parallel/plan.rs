@@ -23,8 +23,7 @@
 
 use rayon::prelude::*;
 
-use crate::boundary::{Frame, ScanHint, is_filler, next_frame};
-use crate::leader::{LEADER_LEN, parse_digits};
+use crate::boundary::{Frame, ScanHint, declared_end, is_filler, next_frame};
 use crate::parse::RECORD_TERMINATOR;
 use crate::reader::ReadState;
 use crate::{ReadOptions, Tag};
@@ -99,7 +98,7 @@ impl Chain {
             records: 0,
             ring: [0; RING],
             hint: ScanHint::default(),
-            pending: declared_end(buf, from),
+            pending: declared_end_ahead(buf, from),
         }
     }
 
@@ -121,7 +120,7 @@ impl Chain {
         self.records += 1;
         self.pos = end;
         if end < buf.len() {
-            self.pending = declared_end(buf, end);
+            self.pending = declared_end_ahead(buf, end);
         }
         true
     }
@@ -188,7 +187,7 @@ impl ShardWalk {
 /// Walks each span `(from, to)` of `spans` (see [`ShardWalk`]), all at the
 /// same time: one record of each in turn. A single walk waits for memory at
 /// every jump to the next record; here, while one walk's next terminator is
-/// on its way from memory (asked for by [`declared_end`]), the others go on,
+/// on its way from memory (asked for by [`declared_end_ahead`]), the others go on,
 /// and only two cache lines per record are read instead of all of them.
 pub(crate) fn walk_together<'a>(
     buf: &'a [u8],
@@ -204,21 +203,17 @@ pub(crate) fn walk_together<'a>(
     walks.into_iter().map(|w| w.finish(buf, opts)).collect()
 }
 
-/// Where the record at `pos` ends by rule 2 of the boundary rules (the
-/// first thing `next_frame` tries), if its leader declares a length that
-/// fits in `buf`, with the line of that end asked for from the cache;
-/// whether a terminator is there is checked later.
+/// Where the record at `pos` (after any filler) ends by its declared
+/// length ([`declared_end`]: rule 2 of the boundary rules, the first thing
+/// `next_frame` tries), with the line of that end asked for from the
+/// cache; whether a terminator is there is checked later.
 #[inline]
-fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
+fn declared_end_ahead(buf: &[u8], pos: usize) -> Option<usize> {
     let mut start = pos;
     while start < buf.len() && is_filler(buf[start]) {
         start += 1;
     }
-    let n = buf.get(start..start + 5).and_then(parse_digits)?;
-    let end = start + n;
-    if n <= LEADER_LEN || end > buf.len() {
-        return None;
-    }
+    let end = declared_end(buf, start)?;
     crate::prefetch::line(buf, end - 1);
     Some(end)
 }
