@@ -43,8 +43,8 @@ fn main() {
         best_cpu = best_cpu.min(thread_cpu() - c);
     }
     println!(
-        "{name}: {tally:?}; best of {repeat}: {best:.3} s wall ({:.0} records/s, {:.1} MB/s), \
-         {best_cpu:.3} s on this thread's CPU",
+        "{name}: {tally:?}; best of {repeat}: {best:.6} s wall ({:.0} records/s, {:.1} MB/s), \
+         {best_cpu:.6} s on this thread's CPU",
         tally.records as f64 / best,
         bytes.len() as f64 / best / 1e6
     );
