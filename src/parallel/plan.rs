@@ -72,8 +72,14 @@ pub(crate) fn walk_first(stitcher: &mut Stitcher<'_>, n: usize) {
     }
 }
 
-/// Shards whose boundaries one task walks at the same time.
-pub(crate) const CHAINS: usize = 8;
+/// Shards whose boundaries one task walks at the same time. A walk is a
+/// chain of loads, each waiting for the one before it, so one task gets
+/// through memory only as fast as it has chains in flight: on BooksAll
+/// (116 shards), walking every boundary took 6.5 ms on one thread with 8
+/// chains, 3.9 ms with 16, 2.5 ms with 24 or 32 and 2.7–2.9 ms with 48 or
+/// 64 (see BENCHMARKS.md). 32 is about as many misses as one core keeps
+/// in flight.
+pub(crate) const CHAINS: usize = 32;
 
 /// One walk over record boundaries (see [`walk_from`] and [`ShardWalk`]).
 #[derive(Debug)]
