@@ -98,15 +98,34 @@ impl ScanHint {
     }
 }
 
+/// Leader/00-04 of the record at `buf[pos..]`, when it is five digits.
+#[inline(always)]
+fn declared_len(buf: &[u8], pos: usize) -> Option<usize> {
+    parse_digits(buf.get(pos..pos.checked_add(5)?)?)
+}
+
+/// Where a record at `buf[pos..]` that declares `n` bytes ends, when `n`
+/// is more than a leader and that end lies in `buf`.
+#[inline(always)]
+fn end_of(buf: &[u8], pos: usize, n: usize) -> Option<usize> {
+    let end = pos + n;
+    (n > LEADER_LEN && end <= buf.len()).then_some(end)
+}
+
+/// Rule 2 for a record ending at `end` (an [`end_of`], so above 0): the
+/// byte before it is the record terminator.
+#[inline(always)]
+fn terminated_at(buf: &[u8], end: usize) -> bool {
+    buf.get(end - 1) == Some(&RECORD_TERMINATOR)
+}
+
 /// Where the record at `buf[pos..]` ends by its declared length, when
 /// leader/00-04 is five digits, more than a leader, and that end lies in
 /// `buf`. Rule 2 takes it when the byte before it is the record terminator
 /// ([`exact_record`]).
 #[inline(always)]
 pub(crate) fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
-    let n = parse_digits(buf.get(pos..pos.checked_add(5)?)?)?;
-    let end = pos + n;
-    (n > LEADER_LEN && end <= buf.len()).then_some(end)
+    end_of(buf, pos, declared_len(buf, pos)?)
 }
 
 /// The end of the record at `buf[pos..]` when rule 2 finds it there with
@@ -115,7 +134,7 @@ pub(crate) fn declared_end(buf: &[u8], pos: usize) -> Option<usize> {
 /// the same record the same way.
 #[inline(always)]
 pub(crate) fn exact_record(buf: &[u8], pos: usize) -> Option<usize> {
-    declared_end(buf, pos).filter(|&end| buf.get(end - 1) == Some(&RECORD_TERMINATOR))
+    declared_end(buf, pos).filter(|&end| terminated_at(buf, end))
 }
 
 /// Finds the next record in `buf` from `pos`.
@@ -139,8 +158,10 @@ pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHi
     if rest.len() < 5 && !at_eof {
         return Frame::NeedMore;
     }
+    let declared = declared_len(buf, start);
     // Rule 2: the declared length lands on a terminator.
-    if let Some(end) = exact_record(buf, start) {
+    let by_length = declared.and_then(|n| end_of(buf, start, n));
+    if let Some(end) = by_length.filter(|&end| terminated_at(buf, end)) {
         return Frame::Record {
             skipped,
             start,
@@ -148,7 +169,6 @@ pub(crate) fn next_frame(buf: &[u8], pos: usize, at_eof: bool, hint: &mut ScanHi
             fault: None,
         };
     }
-    let declared = rest.get(0..5).and_then(parse_digits);
     if let Some(n) = declared
         && n > rest.len()
         && !at_eof

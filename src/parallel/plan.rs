@@ -77,8 +77,9 @@ pub(crate) fn walk_first(stitcher: &mut Stitcher<'_>, n: usize) {
 /// through memory only as fast as it has chains in flight: on BooksAll
 /// (116 shards), walking every boundary took 6.5 ms on one thread with 8
 /// chains, 3.9 ms with 16, 2.5 ms with 24 or 32 and 2.7–2.9 ms with 48 or
-/// 64 (see BENCHMARKS.md). 32 is about as many misses as one core keeps
-/// in flight.
+/// 64; on two threads 48 chains were faster than 32 (1.2 against 1.6 ms)
+/// and 64 slower (see BENCHMARKS.md). 32 is the best measured on one
+/// thread and close on two.
 pub(crate) const CHAINS: usize = 32;
 
 /// One walk over record boundaries (see [`walk_from`] and [`ShardWalk`]).
