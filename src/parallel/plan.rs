@@ -79,7 +79,7 @@ pub(crate) fn walk_first(stitcher: &mut Stitcher<'_>, n: usize) {
 /// chains, 3.9 ms with 16, 2.5 ms with 24 or 32 and 2.7–2.9 ms with 48 or
 /// 64; on two threads 48 chains were faster than 32 (1.2 against 1.6 ms)
 /// and 64 slower (see BENCHMARKS.md). 32 is the best measured on one
-/// thread and close on two.
+/// thread.
 pub(crate) const CHAINS: usize = 32;
 
 /// One walk over record boundaries (see [`walk_from`] and [`ShardWalk`]).
