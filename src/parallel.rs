@@ -28,6 +28,7 @@
 
 mod cut;
 mod ordered;
+mod ordered_units;
 mod overlap;
 mod pipeline;
 mod plan;

@@ -29,29 +29,24 @@ where
     sunk.map(|()| results)
 }
 
-/// Runs `work` on every item, in windows of [`window_len`] items, and
-/// feeds the results to `sink` in item order. Memory: two windows of
-/// results.
-pub(crate) fn ordered<I, O, E>(
-    items: &mut [I],
-    work: impl Fn(&mut I) -> O + Sync,
-    mut sink: impl FnMut(O) -> Result<(), E> + Send,
-) -> Result<(), E>
-where
-    I: Send,
-    O: Send,
-    E: Send,
-{
-    let mut done = Vec::new();
-    for window in items.chunks_mut(window_len()) {
-        done = step(&mut done, window, &work, &mut sink)?;
-    }
-    done.into_iter().try_for_each(sink)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs `work` on every item, in windows of [`window_len`] items, and
+    /// feeds the results to `sink` in item order, as the callers of
+    /// [`step`] do.
+    fn ordered<I: Send, O: Send, E: Send>(
+        items: &mut [I],
+        work: impl Fn(&mut I) -> O + Sync,
+        mut sink: impl FnMut(O) -> Result<(), E> + Send,
+    ) -> Result<(), E> {
+        let mut done = Vec::new();
+        for window in items.chunks_mut(window_len()) {
+            done = step(&mut done, window, &work, &mut sink)?;
+        }
+        done.into_iter().try_for_each(sink)
+    }
 
     #[test]
     fn keeps_order_on_any_pool() {

@@ -19,7 +19,8 @@
 //!
 //! [`plan`] walks every shard, then joins the walks into units with a
 //! [`Stitcher`], which also takes walks one by one, as `overlap.rs` hands
-//! them in while units are being read.
+//! them in while units are being read (and `ordered_units.rs` a window of
+//! shards at a time).
 
 use rayon::prelude::*;
 
@@ -63,13 +64,26 @@ pub(crate) fn walk_first(stitcher: &mut Stitcher<'_>, n: usize) {
     let spans: Vec<(usize, usize)> = (0..n.min(stitcher.shards()))
         .map(|i| stitcher.span(i))
         .collect();
-    let walks = spans
-        .par_chunks(CHAINS)
-        .map(|group| walk_together(buf, group, opts))
-        .collect::<Vec<_>>();
-    for (i, walk) in walks.into_iter().flatten().enumerate() {
+    for (i, walk) in walk_spans(buf, &spans, opts).into_iter().enumerate() {
         stitcher.add(i, walk);
     }
+}
+
+/// Walks the shards `spans` (each a start and the next shard's start),
+/// [`CHAINS`] per task, on the current rayon pool: one walk per span, in
+/// order.
+pub(crate) fn walk_spans<'a>(
+    buf: &'a [u8],
+    spans: &[(usize, usize)],
+    opts: ReadOptions,
+) -> Vec<Walk<'a>> {
+    spans
+        .par_chunks(CHAINS)
+        .map(|group| walk_together(buf, group, opts))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Shards whose boundaries one task walks at the same time. A walk is a

@@ -2,10 +2,10 @@
 
 use rayon::prelude::*;
 
-use crate::{Error, ReadOptions, RecordView, WarningLog};
+use crate::{Error, ReadOptions, RecordView};
 
 use super::Summary;
-use super::ordered::ordered;
+use super::ordered_units::map_units;
 use super::overlap::fold_units;
 use super::plan::plan;
 use super::unit::{Unit, UnitIter};
@@ -224,27 +224,12 @@ impl<'a> ParallelReader<'a> {
         S: FnMut(&[u8]) -> Result<(), E> + Send,
         E: Send,
     {
-        let mut units = self.units();
-        let records = units.last().map_or(0, |u| u.records_before + u.records);
-        let mut logs: Vec<WarningLog> = Vec::new();
-        ordered(
-            &mut units,
-            |u| {
-                let mut out = Vec::new();
-                let mut it = UnitIter::new(self.buf, u, self.opts);
-                for r in it.by_ref() {
-                    f(r, &mut out);
-                }
-                (out, it.into_log())
-            },
-            |(out, log)| {
-                if log.total() > 0 {
-                    logs.push(log);
-                }
-                if out.is_empty() { Ok(()) } else { sink(&out) }
-            },
-        )?;
-        Ok(Summary::from_logs(records, self.opts.max_warnings, logs))
+        let mapped = map_units(self.buf, self.opts, self.shard(), &f, &mut sink)?;
+        Ok(Summary::from_logs(
+            mapped.records,
+            self.opts.max_warnings,
+            mapped.logs,
+        ))
     }
 
     /// The records as a rayon parallel iterator, batch by batch. Record

@@ -1,0 +1,208 @@
+//! The order-preserving map of
+//! [`ParallelReader::map_ordered`](super::ParallelReader::map_ordered),
+//! planned as it goes.
+//!
+//! Units are read a window at a time ([`step`]: the results of one window
+//! are handed on in input order while the next window is read), and while
+//! a window is read, the shards that the next window needs are walked. So
+//! output starts after one window's walk, not after a walk over the whole
+//! input, and a file larger than memory is not read once to plan and again
+//! to map. Memory stays bounded: the units planned and not yet read are
+//! about one window, the results held two windows.
+//!
+//! Invariant of [`Plan`]: shards `0..walked` have been walked and handed to
+//! the [`Stitcher`] (those it had passed by then it dropped), and `units`
+//! holds, in input order, the units it has numbered that are not yet read.
+
+use crate::{Error, ReadOptions, RecordView, WarningLog};
+
+use super::ordered::{step, window_len};
+use super::plan::{Walk, walk_spans};
+use super::stitcher::Stitcher;
+use super::unit::{Unit, UnitIter};
+
+/// What [`map_units`] gives: the number of records, and the units'
+/// warnings in input order (empty logs left out).
+pub(crate) struct Mapped {
+    pub(crate) records: u64,
+    pub(crate) logs: Vec<WarningLog>,
+}
+
+/// Maps every record of `buf` with `f`, which appends its output to the
+/// buffer of the record's unit, and hands each unit's non-empty buffer to
+/// `sink`, in input order; shards of about `shard_bytes`. Stops at the
+/// first error of `sink`.
+pub(crate) fn map_units<'a, F, S, E>(
+    buf: &'a [u8],
+    opts: ReadOptions,
+    shard_bytes: usize,
+    f: &F,
+    sink: &mut S,
+) -> Result<Mapped, E>
+where
+    F: Fn(Result<RecordView<'a>, Error>, &mut Vec<u8>) + Sync,
+    S: FnMut(&[u8]) -> Result<(), E> + Send,
+    E: Send,
+{
+    let window = window_len();
+    let mut plan = Plan {
+        stitcher: Stitcher::new(buf, opts, shard_bytes),
+        walked: 0,
+        units: Vec::new(),
+    };
+    let mut logs = Vec::new();
+    let work = |u: &mut Unit<'a>| {
+        let mut out = Vec::new();
+        let mut it = UnitIter::new(buf, u, opts);
+        for r in it.by_ref() {
+            f(r, &mut out);
+        }
+        (out, it.into_log())
+    };
+    let mut hand_on = |(out, log): (Vec<u8>, WarningLog)| {
+        if log.total() > 0 {
+            logs.push(log);
+        }
+        if out.is_empty() { Ok(()) } else { sink(&out) }
+    };
+    let mut done = Vec::new();
+    loop {
+        plan.fill(window);
+        if plan.units.is_empty() {
+            break;
+        }
+        let take = window.min(plan.units.len());
+        let mut current: Vec<Unit<'a>> = plan.units.drain(..take).collect();
+        let (from, spans) = plan.next_spans(window);
+        let (stepped, walks) = rayon::join(
+            || step(&mut done, &mut current, &work, &mut hand_on),
+            || walk_spans(buf, &spans, opts),
+        );
+        done = stepped?;
+        plan.add(from, walks);
+    }
+    done.into_iter().try_for_each(&mut hand_on)?;
+    Ok(Mapped {
+        records: plan.stitcher.records(),
+        logs,
+    })
+}
+
+/// The units numbered so far and the walks behind them.
+struct Plan<'a> {
+    stitcher: Stitcher<'a>,
+    /// Shards before this one are walked.
+    walked: usize,
+    /// Units numbered and not yet read, in input order.
+    units: Vec<Unit<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    /// The next `n` shards to walk, from the first one neither walked nor
+    /// passed by the stitcher: the first one's number and the spans.
+    fn next_spans(&self, n: usize) -> (usize, Vec<(usize, usize)>) {
+        let shards = self.stitcher.shards();
+        let from = self
+            .stitcher
+            .needed()
+            .map_or(shards, |next| next.max(self.walked))
+            .min(shards);
+        let to = from.saturating_add(n).min(shards);
+        (from, (from..to).map(|i| self.stitcher.span(i)).collect())
+    }
+
+    /// Hands in the walks of the shards from `from` on and numbers the
+    /// units they determine.
+    fn add(&mut self, from: usize, walks: Vec<Walk<'a>>) {
+        self.walked = self.walked.max(from + walks.len());
+        for (k, walk) in walks.into_iter().enumerate() {
+            self.stitcher.add(from + k, walk);
+        }
+        self.stitcher.stitch(&mut self.units);
+    }
+
+    /// Walks shards (in parallel, `n` at a time) until `n` units are
+    /// planned or the plan is complete. Each round walks new shards or lets
+    /// the stitcher go on with walks it holds (shards before `walked` that
+    /// it has not passed are in its hands), so the loop ends.
+    fn fill(&mut self, n: usize) {
+        while self.units.len() < n && !self.stitcher.is_finished() {
+            let (from, spans) = self.next_spans(n);
+            let (buf, opts) = (self.stitcher.input(), self.stitcher.options());
+            let walks = walk_spans(buf, &spans, opts);
+            self.add(from, walks);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Field, Record, Tag};
+
+    fn records(n: usize) -> Vec<u8> {
+        let mut r = Record::new();
+        r.push_field(Field::control(Tag::new(1), "id").unwrap())
+            .unwrap();
+        r.push_field(
+            Field::new(Tag::new(245), *b"10")
+                .with_subfield(b'a', "A title of some length")
+                .unwrap(),
+        )
+        .unwrap();
+        r.to_iso2709().unwrap().repeat(n)
+    }
+
+    #[test]
+    fn a_window_is_planned_without_walking_the_rest() {
+        let bytes = records(2_000);
+        let mut plan = Plan {
+            stitcher: Stitcher::new(&bytes, ReadOptions::default(), 1_000),
+            walked: 0,
+            units: Vec::new(),
+        };
+        let shards = plan.stitcher.shards();
+        assert!(shards > 50, "{shards} shards");
+        plan.fill(4);
+        assert!(plan.units.len() >= 4, "{} units", plan.units.len());
+        assert!(
+            plan.walked <= 8,
+            "{} of {shards} shards walked",
+            plan.walked
+        );
+        assert!(!plan.stitcher.is_finished());
+        // Units follow one another from the start of the input.
+        let mut at = 0;
+        let mut before = 0;
+        for u in &plan.units {
+            assert_eq!((u.start, u.records_before), (at, before));
+            (at, before) = (u.end, before + u.records);
+        }
+    }
+
+    #[test]
+    fn every_record_is_mapped_once_in_order_whatever_the_shards() {
+        let bytes = records(500);
+        let len = bytes.len() / 500;
+        for shard in [1, 7, len, 3 * len + 1, 100_000] {
+            let mut out = Vec::new();
+            let mapped = map_units(
+                &bytes,
+                ReadOptions::default(),
+                shard,
+                &|r: Result<RecordView<'_>, Error>, buf: &mut Vec<u8>| {
+                    buf.extend_from_slice(format!("{},", r.unwrap().record_number()).as_bytes());
+                },
+                &mut |chunk: &[u8]| {
+                    out.extend_from_slice(chunk);
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+            let want: String = (1..=500).map(|i| format!("{i},")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "shard {shard}");
+            assert_eq!(mapped.records, 500);
+            assert!(mapped.logs.is_empty());
+        }
+    }
+}
