@@ -609,6 +609,22 @@ pub fn parallel_scan(input: &[u8]) {
             assert_eq!(reader.count_records(), seq.items.len() as u64);
             let items: Vec<Item> = reader.par_records().map(|r| Item::of(&r)).collect();
             assert_eq!(items, seq.items, "par_records differs");
+            // The ordered map, each record's item as text, in input order.
+            let mut out = Vec::new();
+            let summary = reader
+                .map_ordered(
+                    |r, buf| buf.extend_from_slice(format!("{:?}\n", Item::of(&r)).as_bytes()),
+                    |chunk| {
+                        out.extend_from_slice(chunk);
+                        Ok::<(), ()>(())
+                    },
+                )
+                .expect("the sink never fails");
+            let want: String = seq.items.iter().map(|i| format!("{i:?}\n")).collect();
+            assert!(out == want.as_bytes(), "map_ordered differs");
+            assert_eq!(summary.records(), seq.items.len() as u64);
+            assert_eq!(summary.warnings(), &seq.warnings[..]);
+            assert_eq!(summary.warning_log().total(), seq.total_warnings);
         }
 
         // The pipeline (a reading thread per call: slower) for half the
