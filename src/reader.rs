@@ -133,20 +133,19 @@ impl ReadState {
         }
     }
 
-    /// Counts the record at `buf[start..end]` (its first byte at
-    /// `base_offset + start` in the input), asks the cache for what comes
-    /// after it, and gives the context its parsing reports faults in.
+    /// Counts the record that starts at `buf[start]` (at `base_offset +
+    /// start` in the input), asks the cache for what comes after it, and
+    /// gives the context its parsing reports faults in.
     #[inline(always)]
     fn begin_record<'l>(
         &mut self,
         buf: &[u8],
         start: usize,
-        end: usize,
         base_offset: u64,
         last_001: &'l [u8],
     ) -> Context<'l> {
         self.records += 1;
-        crate::prefetch::ahead(buf, start, end);
+        crate::prefetch::ahead(buf, start);
         Context {
             mode: self.opts.mode,
             record: self.records,
@@ -191,7 +190,7 @@ impl ReadState {
             && let Some(end) = crate::boundary::exact_record(buf, *pos)
         {
             let start = std::mem::replace(pos, end);
-            let ctx = self.begin_record(buf, start, end, base_offset, last_001);
+            let ctx = self.begin_record(buf, start, base_offset, last_001);
             return Some(parse_record(&buf[start..end], &ctx, &mut self.log));
         }
         let frame = match next_frame(buf, *pos, at_eof, &mut self.hint) {
@@ -239,7 +238,7 @@ impl ReadState {
                 end,
                 fault,
             } => {
-                let ctx = self.begin_record(buf, start, end, base_offset, last_001);
+                let ctx = self.begin_record(buf, start, base_offset, last_001);
                 let offset = ctx.offset;
                 if skipped > 0 {
                     let loc = self.location(self.records, here, last_001);
