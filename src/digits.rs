@@ -32,28 +32,30 @@ mod imp {
     };
 
     pub(super) fn all_digits(bytes: &[u8]) -> bool {
+        // Per byte, how far it lies above '9' once '0' is taken away (bytes
+        // below '0' wrap round to large values): zero for digits. OR-ed
+        // over the blocks.
         let above = |block: &[u8; 16]| {
             let d = sub_i8_m128i(m128i::from(*block), set_splat_i8_m128i(b'0' as i8));
             sub_saturating_u8_m128i(d, set_splat_i8_m128i(9))
-        };
-        let Some(last) = bytes.last_chunk::<64>() else {
-            let Some(last) = bytes.last_chunk::<16>() else {
-                return bytes.iter().all(u8::is_ascii_digit);
-            };
-            let mut acc = above(last);
-            for block in bytes.chunks_exact(16) {
-                acc |= above(block.try_into().unwrap_or(&[b'0'; 16]));
-            }
-            return move_mask_i8_m128i(cmp_eq_mask_i8_m128i(acc, zeroed_m128i())) == 0xFFFF;
         };
         let four = |b: &[u8; 64]| {
             let q = |i: usize| above(b[16 * i..16 * i + 16].try_into().unwrap_or(&[b'0'; 16]));
             q(0) | q(1) | q(2) | q(3)
         };
-        let mut acc = four(last);
-        for block in bytes.chunks_exact(64) {
-            acc |= four(block.try_into().unwrap_or(&[b'0'; 64]));
-        }
+        let acc = if let Some(last) = bytes.last_chunk::<64>() {
+            // Steps of 64 bytes, then the last 64 (which may overlap them).
+            bytes.chunks_exact(64).fold(four(last), |acc, b| {
+                acc | four(b.try_into().unwrap_or(&[b'0'; 64]))
+            })
+        } else if let Some(last) = bytes.last_chunk::<16>() {
+            // Steps of 16 bytes, then the last 16.
+            bytes.chunks_exact(16).fold(above(last), |acc, b| {
+                acc | above(b.try_into().unwrap_or(&[b'0'; 16]))
+            })
+        } else {
+            return bytes.iter().all(u8::is_ascii_digit);
+        };
         move_mask_i8_m128i(cmp_eq_mask_i8_m128i(acc, zeroed_m128i())) == 0xFFFF
     }
 }

@@ -5,10 +5,11 @@
 //! Units are read a window at a time ([`step`]: the results of one window
 //! are handed on in input order while the next window is read), and while
 //! a window is read, the shards that the next window needs are walked. So
-//! output starts after one window's walk, not after a walk over the whole
-//! input, and a file larger than memory is not read once to plan and again
-//! to map. Memory stays bounded: the units planned and not yet read are
-//! about one window, the results held two windows.
+//! output starts once the first window is read, not after a walk over the
+//! whole input, and a file larger than memory is not read once to plan and
+//! again to map. Memory stays bounded: the units planned and not yet read
+//! are about two windows (a shard whose walk ran past the next ones gives
+//! several), the results held two windows.
 //!
 //! Invariant of [`Plan`]: shards `0..walked` have been walked and handed to
 //! the [`Stitcher`] (those it had passed by then it dropped), and `units`
