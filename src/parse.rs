@@ -355,6 +355,7 @@ fn clean_directory(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -
         let field_len = len.wrapping_sub(1);
         // One read covers the terminator of the field before (for the
         // first field, the directory's) and this field's first three bytes.
+        // `at >= base > 24`, so `at - 1` cannot wrap.
         let word = word_at(raw, at - 1);
         let data = !e.is_control();
         // A data field of more than two bytes starts with two indicators
@@ -390,10 +391,10 @@ fn word_at(raw: &[u8], i: usize) -> u32 {
 #[cold]
 #[inline(never)]
 fn word_near_end(raw: &[u8], i: usize) -> u32 {
+    let rest = raw.get(i..).unwrap_or_default();
+    let n = rest.len().min(4);
     let mut w = [0u8; 4];
-    for (k, b) in raw.iter().skip(i).take(4).enumerate() {
-        w[k] = *b;
-    }
+    w[..n].copy_from_slice(&rest[..n]);
     u32::from_le_bytes(w)
 }
 

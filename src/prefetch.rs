@@ -23,10 +23,10 @@ pub(crate) const SPAN: usize = 1024;
 /// mispredicted about once a record): on BooksAll this took the directory
 /// pass from 46.2 to 44.9–45.2 ms and the full walk from 97.1 to 94.8–95.7
 /// ms against asking for exactly the lines of the record (see
-/// BENCHMARKS.md, 6 December). Lines of longer records that
-/// the window misses are left to the hardware prefetcher, which follows
-/// the reader's sequential reads anyway; within `SPAN` of the end of `buf`
-/// nothing is asked for.
+/// BENCHMARKS.md, 6 December). Lines of longer records that the window
+/// misses are left to the hardware prefetcher, which follows the reader's
+/// sequential reads anyway; within `SPAN` of the end of `buf` nothing is
+/// asked for.
 #[inline(always)]
 pub(crate) fn ahead(buf: &[u8], start: usize) {
     let from = start.saturating_add(DISTANCE);

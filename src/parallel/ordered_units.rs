@@ -139,19 +139,10 @@ impl<'a> Plan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Field, Record, Tag};
+    use crate::parallel::plan::tests::rec;
 
     fn records(n: usize) -> Vec<u8> {
-        let mut r = Record::new();
-        r.push_field(Field::control(Tag::new(1), "id").unwrap())
-            .unwrap();
-        r.push_field(
-            Field::new(Tag::new(245), *b"10")
-                .with_subfield(b'a', "A title of some length")
-                .unwrap(),
-        )
-        .unwrap();
-        r.to_iso2709().unwrap().repeat(n)
+        rec("id").repeat(n)
     }
 
     #[test]
