@@ -32,10 +32,14 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_op_in_unsafe_fn)]
+// `unsafe` is allowed in two places only: the memory map and the call of
+// the AVX2 directory check, each with its `// SAFETY:` comment.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod boundary;
 mod byte_mask;
+mod clean_directory;
 mod digits;
 mod directory;
 mod error;

@@ -1,6 +1,7 @@
 //! [`MappedFile`]: a file mapped into memory, read without copying.
 //!
-//! This is the only module with `unsafe` code.
+//! One of the two places with `unsafe` code (the other calls the AVX2
+//! directory check, in `clean_directory`): memmap2 requires it to map a file.
 
 use std::fs::File;
 use std::path::Path;
@@ -52,6 +53,7 @@ impl MappedFile {
         // remaining hazard, another process changing the file, is documented
         // on this type as the caller's responsibility, as for every reader of
         // mapped files.
+        #[allow(unsafe_code)]
         let map = unsafe { Mmap::map(file)? };
         #[cfg(unix)]
         {

@@ -131,14 +131,15 @@ pub(crate) fn parse_record<'a>(
     }
 
     let raw_dir = raw_entries(dir);
-    let directory = if fast_path_on() && clean_directory(raw, raw_dir, base, data_end) {
-        Directory::Tiled {
-            base: base as u32,
-            count: raw_dir.len() as u32,
-        }
-    } else {
-        check_entries(raw, raw_dir, base, data_end, &mut faults)?
-    };
+    let directory =
+        if fast_path_on() && crate::clean_directory::is_clean(raw, raw_dir.len(), base, data_end) {
+            Directory::Tiled {
+                base: base as u32,
+                count: raw_dir.len() as u32,
+            }
+        } else {
+            check_entries(raw, raw_dir, base, data_end, &mut faults)?
+        };
 
     // Faults found before the 001 was known are labelled with it now.
     if faults.log.len() > first_warning
@@ -303,7 +304,7 @@ fn check_entries<'a>(
     Ok(directory)
 }
 
-/// Whether [`clean_directory`] may decide; the tests turn it off to check
+/// Whether [`is_clean`](crate::clean_directory::is_clean) may decide; the tests turn it off to check
 /// that it decides as [`check_entries`] does.
 #[cfg(not(test))]
 #[inline(always)]
@@ -319,83 +320,6 @@ thread_local! {
 #[cfg(test)]
 fn fast_path_on() -> bool {
     FAST_PATH.with(std::cell::Cell::get)
-}
-
-/// The common case in one pass that records nothing: true when the
-/// directory entries need no repair, give no warning, and are tiled (see
-/// [`Directory::Tiled`]), which is how writers lay records out. That is,
-/// every entry is all digits with a length of at least 1; its field starts
-/// where the one before it ends (the first at the base address) and ends
-/// with 0x1E; a data field holds nothing, just two indicators, or
-/// indicators and a delimiter; and the last field ends where the data area
-/// does. Tiling makes the bounds of each field follow from the last one's,
-/// so they need no test of their own. Whatever else the entries hold
-/// (including clean fields in another order), the checks entry by entry
-/// find it and report it.
-///
-/// The digits are checked for the whole directory at once; the other
-/// conditions of each entry are combined without branching on them, which
-/// keeps this loop short and free of mispredictions. An entry of other
-/// bytes decodes to numbers that mean nothing, but `ok` is false by then.
-/// A field's start and the terminator before it are checked with one read
-/// of four bytes (the field before it ends where it starts), the last
-/// field's terminator after the loop; a directory whose own terminator is
-/// missing is left to the checks entry by entry.
-///
-/// Out of line: inlined into [`parse_record`], the loop ran short of
-/// registers and took about 57 instructions an entry instead of 46.
-#[inline(never)]
-fn clean_directory(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
-    let mut ok = crate::digits::all_digits(bytemuck::cast_slice(dir));
-    // Where the next field must start.
-    let mut at = base;
-    for e in dir {
-        let (len, start) = e.length_and_start();
-        let len = len as usize;
-        let field_len = len.wrapping_sub(1);
-        // One read covers the terminator of the field before (for the
-        // first field, the directory's) and this field's first three bytes.
-        // `at >= base > 24`, so `at - 1` cannot wrap.
-        let word = word_at(raw, at - 1);
-        let data = !e.is_control();
-        // A data field of more than two bytes starts with two indicators
-        // and a delimiter; one of a single byte is malformed.
-        let mask = if data & (field_len > 2) {
-            0xFF00_00FF
-        } else {
-            0xFF
-        };
-        let starts = (word & mask) == (0x1F00_001E & mask);
-        ok &= (base + start as usize == at) & (len != 0) & starts & !(data & (field_len == 1));
-        // Lengths are below 65,536 and entries below 8,334, so `at`
-        // stays far below `usize::MAX` (see `length_and_start`).
-        at += len;
-    }
-    // With every field where the one before it ended, and none empty, all
-    // lie inside the data area when the last ends where it does; the
-    // terminator of the last is the one the loop did not read.
-    ok & (at == data_end) & (raw.get(data_end.wrapping_sub(1)) == Some(&FIELD_TERMINATOR))
-}
-
-/// Bytes `i..i + 4` of `raw` as a little-endian word; bytes past the end
-/// of `raw` read as 0.
-#[inline(always)]
-fn word_at(raw: &[u8], i: usize) -> u32 {
-    match raw.get(i..).and_then(<[u8]>::first_chunk::<4>) {
-        Some(w) => u32::from_le_bytes(*w),
-        None => word_near_end(raw, i),
-    }
-}
-
-/// [`word_at`] for a word that runs past the end of `raw` (or starts past it).
-#[cold]
-#[inline(never)]
-fn word_near_end(raw: &[u8], i: usize) -> u32 {
-    let rest = raw.get(i..).unwrap_or_default();
-    let n = rest.len().min(4);
-    let mut w = [0u8; 4];
-    w[..n].copy_from_slice(&rest[..n]);
-    u32::from_le_bytes(w)
 }
 
 /// Whether a field starts as it should: control fields and empty fields
@@ -559,6 +483,7 @@ fn digit_entry(e: &RawEntry) -> Option<(Tag, usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use crate::clean_directory::with_avx2;
     use crate::{Fault, Field, Reader, Record, RecordView, Tag};
 
     fn sample() -> Vec<u8> {
@@ -681,7 +606,10 @@ mod tests {
         }
         for b in inputs {
             for strict in [false, true] {
+                // Both versions of the check (AVX2 and portable).
                 let fast = outcome(&b, strict);
+                let portable = with_avx2(false, || outcome(&b, strict));
+                assert_eq!(fast, portable, "{}", b.escape_ascii());
                 super::FAST_PATH.with(|f| f.set(false));
                 let slow = outcome(&b, strict);
                 super::FAST_PATH.with(|f| f.set(true));
