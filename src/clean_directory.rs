@@ -37,7 +37,16 @@ pub(crate) fn is_clean(raw: &[u8], count: usize, base: usize, data_end: usize) -
         // SAFETY: `avx2::is_clean` needs only the AVX2 instructions, and
         // `avx2_on` is true only on a CPU that reported them at run time.
         #[allow(unsafe_code)]
-        return unsafe { avx2::is_clean(raw, count, base, data_end) };
+        let clean = unsafe { avx2::is_clean(raw, count, base, data_end) };
+        // Under cargo-fuzz every record read is also a test that the two
+        // versions agree.
+        #[cfg(fuzzing)]
+        assert_eq!(
+            clean,
+            portable(raw, count, base, data_end),
+            "AVX2 and portable checks differ"
+        );
+        return clean;
     }
     portable(raw, count, base, data_end)
 }
