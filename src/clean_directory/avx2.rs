@@ -3,13 +3,14 @@
 //!
 //! Each entry is read as 16 bytes (its 12 and 4 of the next), two entries
 //! to a register. In each 128-bit lane one shuffle lines up the digits in
-//! pairs; two multiply-adds make the length and two halves of the start,
-//! and one more multiply joins the halves. Four such registers are then
-//! transposed into vectors of the eight lengths, starts and tags (in the
-//! order 0, 2, 4, 6, 1, 3, 5, 7, the same in all of them), and each
-//! entry's start is compared with the end of the entry before it: no
-//! running sum, so no chain from one entry to the next. Only the four-byte
-//! word at each field's start is read one entry at a time.
+//! pairs, and two multiply-adds make the length, the two halves of the
+//! start and a number that is 0 for a control field's tag. Four such
+//! registers are then transposed into vectors of the eight lengths, starts
+//! (one multiply joins the halves) and tags, in the order 0, 2, 4, 6, 1, 3,
+//! 5, 7 in all of them. Each entry's start is compared with the end of the
+//! entry before it: no running sum, so no chain from one entry to the next.
+//! Only the four-byte word at each field's start is read one entry at a
+//! time, as scalar reads with their bounds tests.
 //!
 //! The last group of eight may overlap the one before it; testing an entry
 //! twice changes nothing. Directories of fewer than eight entries, and
@@ -41,12 +42,13 @@ const BLOCK: usize = 12 * GROUP + 4;
 /// See [`is_clean`](super::is_clean).
 #[target_feature(enable = "avx2")]
 pub(super) fn is_clean(raw: &[u8], count: usize, base: usize, data_end: usize) -> bool {
-    // Every entry's 16 bytes must lie in `raw`: 24 + 12 * count + 4.
-    if count < GROUP || raw.len() < 28 + 12 * count {
+    // Every entry's 16 bytes must lie in `raw` (24 + 12 * count + 4), and
+    // positions fit in 32-bit lanes.
+    if count < GROUP || raw.len() < 28 + 12 * count || base > i32::MAX as usize / 2 {
         return portable(raw, count, base, data_end);
     }
     let k = Constants::new();
-    // Per entry (one bit each byte): a test failed.
+    // Nonzero wherever a test of some entry failed.
     let mut bad = _mm256_setzero_si256();
     // The ends of the previous group's fields, moved one place on, in the
     // vector order (see `Group::prev_ends`): its first element is the end
