@@ -6,14 +6,15 @@
 //! is asked once (the standard library keeps the answer) and the AVX2
 //! version is called only where it said yes: the one `unsafe` block here.
 
-use crate::directory::raw_entries;
+use crate::directory::RawEntry;
 use crate::parse::FIELD_TERMINATOR;
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
-/// The common case in one pass that records nothing: true when the `count`
-/// directory entries of record `raw` (from byte 24 on) need no repair, give
+/// The common case in one pass that records nothing: true when the
+/// directory entries `dir` of record `raw` (its bytes from 24 on) need no
+/// repair, give
 /// no warning, and are tiled (see `Directory::Tiled`), which is how
 /// writers lay records out. That is, every entry is all digits with a
 /// length of at least 1; its field starts where the one before it ends (the
@@ -29,26 +30,27 @@ mod avx2;
 /// of four bytes (the field before it ends where it starts), the last
 /// field's terminator at the end. Entries of other bytes than digits decode
 /// to numbers that mean nothing (reads stay in bounds), but the answer is
-/// false by then.
+/// false by then. `base` is at least 1; a base of 2^31 or more gives false
+/// (the parser's checks then decide, as for any other directory).
 #[inline(always)]
-pub(crate) fn is_clean(raw: &[u8], count: usize, base: usize, data_end: usize) -> bool {
+pub(crate) fn is_clean(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
     #[cfg(target_arch = "x86_64")]
     if avx2_on() {
         // SAFETY: `avx2::is_clean` needs only the AVX2 instructions, and
         // `avx2_on` is true only on a CPU that reported them at run time.
         #[allow(unsafe_code)]
-        let clean = unsafe { avx2::is_clean(raw, count, base, data_end) };
+        let clean = unsafe { avx2::is_clean(raw, dir, base, data_end) };
         // Under cargo-fuzz every record read is also a test that the two
         // versions agree.
         #[cfg(fuzzing)]
         assert_eq!(
             clean,
-            portable(raw, count, base, data_end),
+            portable(raw, dir, base, data_end),
             "AVX2 and portable checks differ"
         );
         return clean;
     }
-    portable(raw, count, base, data_end)
+    portable(raw, dir, base, data_end)
 }
 
 /// Whether the AVX2 version may run: the CPU has AVX2 (asked once; later
@@ -79,40 +81,36 @@ fn avx2_on() -> bool {
 /// Out of line: inlined into the parser, the loop ran short of registers
 /// and took about 57 instructions an entry instead of 46.
 #[inline(never)]
-pub(crate) fn portable(raw: &[u8], count: usize, base: usize, data_end: usize) -> bool {
-    let dir = raw_entries(raw.get(24..24 + 12 * count).unwrap_or_default());
-    let mut ok = dir.len() == count && crate::digits::all_digits(bytemuck::cast_slice(dir));
+pub(crate) fn portable(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
+    // Positions are counted in 32 bits, which makes each read's bounds test
+    // one compare (`i + 4` cannot wrap). Lengths are below 65,536 and
+    // entries below 8,334, so from a base below 2^31 no sum wraps.
+    let Some(base32) = u32::try_from(base).ok().filter(|&b| b < 1 << 31) else {
+        return false;
+    };
+    let mut ok = crate::digits::all_digits(bytemuck::cast_slice(dir));
     // Where the next field must start.
-    let mut at = base;
+    let mut at = base32;
     for e in dir {
         let (len, start) = e.length_and_start();
+        let field_len = len.wrapping_sub(1);
+        // One read covers the terminator of the field before (for the
+        // first field, the directory's) and this field's first three bytes.
+        // `at >= base > 0`, so `at - 1` cannot wrap.
+        let word = word_at(raw, (at - 1) as usize);
         let data = !e.is_control();
-        ok &= (base + start as usize == at) & entry_ok(raw, at, len as usize, data);
-        // Lengths are below 65,536 and entries below 8,334, so `at`
-        // stays far below `usize::MAX` (see `length_and_start`).
-        at += len as usize;
+        // A data field of more than two bytes starts with two indicators
+        // and a delimiter; one of a single byte is malformed.
+        let mask = if data & (field_len > 2) {
+            0xFF00_00FF
+        } else {
+            0xFF
+        };
+        let starts = (word & mask) == (0x1F00_001E & mask);
+        ok &= (base32 + start == at) & (len != 0) & starts & !(data & (field_len == 1));
+        at += len;
     }
-    ok & ends_well(raw, at, data_end)
-}
-
-/// The tests of one entry besides its start: a field of `len` bytes
-/// (terminator included) at `at` (at least 1), of a data field or not, is
-/// not empty, is not a data field of one byte, follows a terminator and,
-/// for a data field of more than two bytes, starts with two indicators and
-/// a delimiter.
-#[inline(always)]
-fn entry_ok(raw: &[u8], at: usize, len: usize, data: bool) -> bool {
-    let field_len = len.wrapping_sub(1);
-    // One read covers the terminator of the field before (for the first
-    // field, the directory's) and this field's first three bytes.
-    let word = word_at(raw, at.wrapping_sub(1));
-    let mask = if data & (field_len > 2) {
-        0xFF00_00FF
-    } else {
-        0xFF
-    };
-    let starts = (word & mask) == (0x1F00_001E & mask);
-    (len != 0) & starts & !(data & (field_len == 1))
+    ok & ends_well(raw, at as usize, data_end)
 }
 
 /// Whether the last field, ending at `at`, ends where the data area does
@@ -125,10 +123,10 @@ fn ends_well(raw: &[u8], at: usize, data_end: usize) -> bool {
 }
 
 /// Bytes `i..i + 4` of `raw` as a little-endian word; bytes past the end
-/// of `raw` read as 0.
+/// of `raw` read as 0. `i` is below 2^32.
 #[inline(always)]
 fn word_at(raw: &[u8], i: usize) -> u32 {
-    match raw.get(i..).and_then(<[u8]>::first_chunk::<4>) {
+    match raw.get(i..i + 4).and_then(|w| w.first_chunk()) {
         Some(w) => u32::from_le_bytes(*w),
         None => word_near_end(raw, i),
     }
@@ -162,6 +160,7 @@ pub(crate) fn with_avx2<T>(on: bool, f: impl FnOnce() -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::directory::raw_entries;
     use crate::test_rng::TestRng;
 
     /// A record of `fields` (tag, value without terminator), laid out as
@@ -222,8 +221,9 @@ mod tests {
             .unwrap_or(25);
         let count = count.min((base.max(25) - 25) / 12);
         let data_end = raw.len() - 1;
-        let fast = with_avx2(true, || is_clean(raw, count, base, data_end));
-        let slow = with_avx2(false, || is_clean(raw, count, base, data_end));
+        let dir = raw_entries(&raw[24..24 + 12 * count]);
+        let fast = with_avx2(true, || is_clean(raw, dir, base, data_end));
+        let slow = with_avx2(false, || is_clean(raw, dir, base, data_end));
         (fast, slow)
     }
 
@@ -288,10 +288,10 @@ mod tests {
                 assert_eq!(both(&raw), (true, true));
                 let cut = &raw[..raw.len() - 1];
                 for end in [cut.len(), cut.len() - 1] {
-                    let count = n;
+                    let dir = raw_entries(&cut[24..24 + 12 * n]);
                     let base = 24 + 12 * n + 1;
-                    let fast = with_avx2(true, || is_clean(cut, count, base, end));
-                    let slow = with_avx2(false, || is_clean(cut, count, base, end));
+                    let fast = with_avx2(true, || is_clean(cut, dir, base, end));
+                    let slow = with_avx2(false, || is_clean(cut, dir, base, end));
                     assert_eq!(fast, slow);
                     assert_eq!(fast, end == cut.len());
                 }

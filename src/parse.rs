@@ -132,7 +132,7 @@ pub(crate) fn parse_record<'a>(
 
     let raw_dir = raw_entries(dir);
     let directory =
-        if fast_path_on() && crate::clean_directory::is_clean(raw, raw_dir.len(), base, data_end) {
+        if fast_path_on() && crate::clean_directory::is_clean(raw, raw_dir, base, data_end) {
             Directory::Tiled {
                 base: base as u32,
                 count: raw_dir.len() as u32,

@@ -32,6 +32,7 @@ use std::arch::x86_64::{
 };
 
 use super::{ends_well, portable};
+use crate::directory::RawEntry;
 
 /// Entries per group.
 const GROUP: usize = 8;
@@ -41,11 +42,14 @@ const BLOCK: usize = 12 * GROUP + 4;
 
 /// See [`is_clean`](super::is_clean).
 #[target_feature(enable = "avx2")]
-pub(super) fn is_clean(raw: &[u8], count: usize, base: usize, data_end: usize) -> bool {
-    // Every entry's 16 bytes must lie in `raw` (24 + 12 * count + 4), and
+pub(super) fn is_clean(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
+    let count = dir.len();
+    // The entries are read from `raw`, so they must be the ones there; every
+    // entry's 16 bytes must lie in `raw` (24 + 12 * count + 4), and
     // positions fit in 32-bit lanes.
-    if count < GROUP || raw.len() < 28 + 12 * count || base > i32::MAX as usize / 2 {
-        return portable(raw, count, base, data_end);
+    let in_place = raw.get(24..).map(<[u8]>::as_ptr) == Some(bytemuck::cast_slice(dir).as_ptr());
+    if !in_place || count < GROUP || raw.len() < 28 + 12 * count || base > i32::MAX as usize / 2 {
+        return portable(raw, dir, base, data_end);
     }
     let k = Constants::new();
     // Nonzero wherever a test of some entry failed.
@@ -64,7 +68,7 @@ pub(super) fn is_clean(raw: &[u8], count: usize, base: usize, data_end: usize) -
         let at = if overlap { count - GROUP } else { first };
         let Some(block) = raw.get(24 + 12 * at..).and_then(<[u8]>::first_chunk) else {
             // Not reached: the length was checked above.
-            return portable(raw, count, base, data_end);
+            return portable(raw, dir, base, data_end);
         };
         let g = Group::decode(&k, block);
         let prev = g.prev_ends(&k);
@@ -73,7 +77,7 @@ pub(super) fn is_clean(raw: &[u8], count: usize, base: usize, data_end: usize) -
         carry = prev;
         bad = _mm256_or_si256(bad, g.faults(&k, want));
         let Some(words) = g.word_faults(&k, raw, base) else {
-            return portable(raw, count, base, data_end);
+            return portable(raw, dir, base, data_end);
         };
         bad = _mm256_or_si256(bad, words);
         end_of_last = _mm256_extract_epi32::<7>(g.ends) as u32 as usize;
@@ -217,7 +221,7 @@ impl Group {
 
     /// Nonzero where a field's word (the byte before the field and its
     /// first three) does not match `0x1F00_001E` in the bytes that must
-    /// (see [`entry_ok`](super::entry_ok)); `None` when a word would run
+    /// (see [`portable`]); `None` when a word would run
     /// past the end of `raw`, which only a last field of one or two bytes
     /// without a record terminator after it makes happen. Each read's
     /// bounds test is a branch that is never taken in clean records, and
