@@ -30,8 +30,8 @@ mod avx2;
 /// of four bytes (the field before it ends where it starts), the last
 /// field's terminator at the end. Entries of other bytes than digits decode
 /// to numbers that mean nothing (reads stay in bounds), but the answer is
-/// false by then. `base` is at least 1; a base of 2^31 or more gives false
-/// (the parser's checks then decide, as for any other directory).
+/// false by then. A base of 0 (never a record's) or of 2^31 or more gives
+/// false: the parser's checks then decide, as for any other directory.
 #[inline(always)]
 pub(crate) fn is_clean(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -84,8 +84,12 @@ fn avx2_on() -> bool {
 pub(crate) fn portable(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usize) -> bool {
     // Positions are counted in 32 bits, which makes each read's bounds test
     // one compare (`i + 4` cannot wrap). Lengths are below 65,536 and
-    // entries below 8,334, so from a base below 2^31 no sum wraps.
-    let Some(base32) = u32::try_from(base).ok().filter(|&b| b < 1 << 31) else {
+    // entries below 8,334, so from a base below 2^31 no sum wraps; a base
+    // of at least 1 keeps `at - 1` from wrapping.
+    let Some(base32) = u32::try_from(base)
+        .ok()
+        .filter(|&b| (1..1 << 31).contains(&b))
+    else {
         return false;
     };
     let mut ok = crate::digits::all_digits(bytemuck::cast_slice(dir));
