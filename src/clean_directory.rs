@@ -14,9 +14,8 @@ mod avx2;
 
 /// The common case in one pass that records nothing: true when the
 /// directory entries `dir` of record `raw` (its bytes from 24 on) need no
-/// repair, give
-/// no warning, and are tiled (see `Directory::Tiled`), which is how
-/// writers lay records out. That is, every entry is all digits with a
+/// repair, give no warning, and are tiled (see `Directory::Tiled`), which
+/// is how writers lay records out. That is, every entry is all digits with a
 /// length of at least 1; its field starts where the one before it ends (the
 /// first at the base address `base`) and ends with 0x1E; a data field holds
 /// nothing, just two indicators, or indicators and a delimiter; and the
