@@ -304,8 +304,8 @@ fn check_entries<'a>(
     Ok(directory)
 }
 
-/// Whether [`is_clean`](crate::clean_directory::is_clean) may decide; the tests turn it off to check
-/// that it decides as [`check_entries`] does.
+/// Whether [`is_clean`](crate::clean_directory::is_clean) may decide; the
+/// tests turn it off to check that it decides as [`check_entries`] does.
 #[cfg(not(test))]
 #[inline(always)]
 fn fast_path_on() -> bool {
