@@ -18,7 +18,7 @@
 use crate::{Error, ReadOptions, RecordView, WarningLog};
 
 use super::ordered::{step, window_len};
-use super::plan::{Walk, walk_spans};
+use super::plan::walk_shards;
 use super::stitcher::Stitcher;
 use super::unit::{Unit, UnitIter};
 
@@ -74,13 +74,11 @@ where
         }
         let take = window.min(plan.units.len());
         let mut current: Vec<Unit<'a>> = plan.units.drain(..take).collect();
-        let (from, spans) = plan.next_spans(window);
-        let (stepped, walks) = rayon::join(
+        let (stepped, ()) = rayon::join(
             || step(&mut done, &mut current, &work, &mut hand_on),
-            || walk_spans(buf, &spans, opts),
+            || plan.walk_next(window),
         );
         done = stepped?;
-        plan.add(from, walks);
     }
     done.into_iter().try_for_each(&mut hand_on)?;
     Ok(Mapped {
@@ -98,10 +96,10 @@ struct Plan<'a> {
     units: Vec<Unit<'a>>,
 }
 
-impl<'a> Plan<'a> {
-    /// The next `n` shards to walk, from the first one neither walked nor
-    /// passed by the stitcher: the first one's number and the spans.
-    fn next_spans(&self, n: usize) -> (usize, Vec<(usize, usize)>) {
+impl Plan<'_> {
+    /// Walks the next `n` shards, from the first one neither walked nor
+    /// passed by the stitcher, and numbers the units they determine.
+    fn walk_next(&mut self, n: usize) {
         let shards = self.stitcher.shards();
         let from = self
             .stitcher
@@ -109,16 +107,8 @@ impl<'a> Plan<'a> {
             .map_or(shards, |next| next.max(self.walked))
             .min(shards);
         let to = from.saturating_add(n).min(shards);
-        (from, (from..to).map(|i| self.stitcher.span(i)).collect())
-    }
-
-    /// Hands in the walks of the shards from `from` on and numbers the
-    /// units they determine.
-    fn add(&mut self, from: usize, walks: Vec<Walk<'a>>) {
-        self.walked = self.walked.max(from + walks.len());
-        for (k, walk) in walks.into_iter().enumerate() {
-            self.stitcher.add(from + k, walk);
-        }
+        walk_shards(&mut self.stitcher, from, to);
+        self.walked = self.walked.max(to);
         self.stitcher.stitch(&mut self.units);
     }
 
@@ -128,10 +118,7 @@ impl<'a> Plan<'a> {
     /// it has not passed are in its hands), so the loop ends.
     fn fill(&mut self, n: usize) {
         while self.units.len() < n && !self.stitcher.is_finished() {
-            let (from, spans) = self.next_spans(n);
-            let (buf, opts) = (self.stitcher.input(), self.stitcher.options());
-            let walks = walk_spans(buf, &spans, opts);
-            self.add(from, walks);
+            self.walk_next(n);
         }
     }
 }

@@ -27,7 +27,7 @@ use rayon::ScopeFifo;
 
 use crate::{Error, ReadOptions, RecordView, WarningLog};
 
-use super::plan::{ShardWalk, Walk, walk_first};
+use super::plan::{ShardWalk, Walk, walk_shards};
 use super::stitcher::Stitcher;
 use super::unit::{Unit, UnitIter};
 
@@ -101,7 +101,7 @@ where
     let threads = rayon::current_num_threads().max(1);
     let mut stitcher = Stitcher::new(buf, opts, shard_bytes);
     let first = (threads * AHEAD_PER_THREAD).min(stitcher.shards());
-    walk_first(&mut stitcher, first);
+    walk_shards(&mut stitcher, 0, first);
     let job = Job {
         buf,
         opts,

@@ -50,40 +50,26 @@ pub(crate) struct Walk<'a> {
 pub(crate) fn plan(buf: &[u8], opts: ReadOptions, shard_bytes: usize) -> Vec<Unit<'_>> {
     let mut stitcher = Stitcher::new(buf, opts, shard_bytes);
     let shards = stitcher.shards();
-    walk_first(&mut stitcher, shards);
+    walk_shards(&mut stitcher, 0, shards);
     let mut units = Vec::with_capacity(stitcher.shards());
     stitcher.stitch(&mut units);
     debug_assert!(stitcher.is_finished());
     units
 }
 
-/// Walks the first `n` shards of `stitcher`'s input, [`CHAINS`] per task,
-/// on the current rayon pool, and hands the walks in.
-pub(crate) fn walk_first(stitcher: &mut Stitcher<'_>, n: usize) {
+/// Walks shards `from..to` of `stitcher`'s input (those of them it has),
+/// [`CHAINS`] per task, on the current rayon pool, and hands the walks in.
+pub(crate) fn walk_shards(stitcher: &mut Stitcher<'_>, from: usize, to: usize) {
     let (buf, opts) = (stitcher.input(), stitcher.options());
-    let spans: Vec<(usize, usize)> = (0..n.min(stitcher.shards()))
-        .map(|i| stitcher.span(i))
-        .collect();
-    for (i, walk) in walk_spans(buf, &spans, opts).into_iter().enumerate() {
-        stitcher.add(i, walk);
-    }
-}
-
-/// Walks the shards `spans` (each a start and the next shard's start),
-/// [`CHAINS`] per task, on the current rayon pool: one walk per span, in
-/// order.
-pub(crate) fn walk_spans<'a>(
-    buf: &'a [u8],
-    spans: &[(usize, usize)],
-    opts: ReadOptions,
-) -> Vec<Walk<'a>> {
-    spans
+    let to = to.min(stitcher.shards());
+    let spans: Vec<(usize, usize)> = (from.min(to)..to).map(|i| stitcher.span(i)).collect();
+    let walks = spans
         .par_chunks(CHAINS)
         .map(|group| walk_together(buf, group, opts))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
+        .collect::<Vec<_>>();
+    for (k, walk) in walks.into_iter().flatten().enumerate() {
+        stitcher.add(from + k, walk);
+    }
 }
 
 /// Shards whose boundaries one task walks at the same time. A walk is a
