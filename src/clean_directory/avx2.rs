@@ -75,8 +75,8 @@ pub(super) fn is_clean(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usiz
         let before = if overlap { g.starts } else { carry };
         let want = _mm256_blend_epi32::<1>(prev, before);
         carry = prev;
-        bad = _mm256_or_si256(bad, g.faults(&k, want));
-        let Some(words) = g.word_faults(&k, raw, base) else {
+        bad = _mm256_or_si256(bad, g.faults(want));
+        let Some(words) = g.word_faults(raw, base) else {
             return portable(raw, dir, base, data_end);
         };
         bad = _mm256_or_si256(bad, words);
@@ -94,7 +94,6 @@ struct Constants {
     hundreds: __m256i,
     lane_entry: __m256i,
     prev_order: __m256i,
-    zero: __m256i,
 }
 
 impl Constants {
@@ -128,7 +127,6 @@ impl Constants {
                 -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0,
             ),
             prev_order: _mm256_setr_epi32(7, 4, 5, 6, 0, 1, 2, 3),
-            zero: _mm256_setzero_si256(),
         }
     }
 }
@@ -138,8 +136,8 @@ struct Group {
     lens: __m256i,
     starts: __m256i,
     ends: __m256i,
-    /// Zero for a control field (tag `00X`).
-    tags: __m256i,
+    /// All ones for a data field, zero for a control field (tag `00X`).
+    data: __m256i,
     /// Per byte, nonzero where an entry's byte is not a digit.
     not_digits: __m256i,
 }
@@ -179,11 +177,13 @@ impl Group {
             _mm256_unpacklo_epi64(c, d),
         );
         let not_digits = _mm256_and_si256(above, k.lane_entry);
+        // The tag pair is 0 for `00X` (when the bytes are digits).
+        let control = _mm256_cmpeq_epi32(_mm256_unpackhi_epi64(c, d), _mm256_setzero_si256());
         Group {
             lens,
             starts,
             ends: _mm256_add_epi32(starts, lens),
-            tags: _mm256_unpackhi_epi64(c, d),
+            data: _mm256_andnot_si256(control, _mm256_set1_epi32(-1)),
             not_digits,
         }
     }
@@ -200,23 +200,16 @@ impl Group {
     /// a data field of one byte, a byte that is not a digit.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn faults(&self, k: &Constants, want: __m256i) -> __m256i {
-        let data = self.data(k);
-        let one_byte = _mm256_and_si256(data, _mm256_cmpeq_epi32(self.lens, _mm256_set1_epi32(2)));
-        let empty = _mm256_cmpeq_epi32(self.lens, k.zero);
+    fn faults(&self, want: __m256i) -> __m256i {
+        let two = _mm256_cmpeq_epi32(self.lens, _mm256_set1_epi32(2));
+        let one_byte = _mm256_and_si256(self.data, two);
+        let empty = _mm256_cmpeq_epi32(self.lens, _mm256_setzero_si256());
         let misplaced = _mm256_cmpeq_epi32(self.starts, want);
         let entry = _mm256_andnot_si256(misplaced, _mm256_set1_epi32(-1));
         _mm256_or_si256(
             _mm256_or_si256(entry, empty),
             _mm256_or_si256(one_byte, self.not_digits),
         )
-    }
-
-    /// All ones for a data field.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn data(&self, k: &Constants) -> __m256i {
-        _mm256_andnot_si256(_mm256_cmpeq_epi32(self.tags, k.zero), _mm256_set1_epi32(-1))
     }
 
     /// Nonzero where a field's word (the byte before the field and its
@@ -228,7 +221,7 @@ impl Group {
     /// there is no word to make up when it is.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn word_faults(&self, k: &Constants, raw: &[u8], base: usize) -> Option<__m256i> {
+    fn word_faults(&self, raw: &[u8], base: usize) -> Option<__m256i> {
         let at = _mm256_add_epi32(self.starts, _mm256_set1_epi32(base as i32 - 1));
         let at: [u32; GROUP] = bytemuck::cast(at);
         let mut words = [0u32; GROUP];
@@ -237,7 +230,7 @@ impl Group {
             *word = u32::from_le_bytes(raw.get(i..i + 4)?.try_into().ok()?);
         }
         let longer = _mm256_cmpgt_epi32(self.lens, _mm256_set1_epi32(3));
-        let indicators = _mm256_and_si256(self.data(k), longer);
+        let indicators = _mm256_and_si256(self.data, longer);
         let masks = _mm256_blendv_epi8(
             _mm256_set1_epi32(0xFF),
             _mm256_set1_epi32(0xFF00_00FF_u32 as i32),
