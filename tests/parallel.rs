@@ -149,6 +149,30 @@ fn fold_items(p: &ParallelReader<'_>) -> (Vec<Item>, Summary) {
     )
 }
 
+/// What `fold_ordered` hands on: the items and the batches' warnings, in
+/// the order the sink saw them. Past the sequential reader's cap, each
+/// batch keeps up to the cap of its own, so the comparison is on the first
+/// `cap` warnings.
+fn ordered_outcome(
+    cap: usize,
+    run: impl FnOnce(&mut (dyn FnMut(Vec<Item>, &[Warning]) -> Result<(), ()> + Send)) -> Summary,
+) -> Outcome {
+    let mut items = Vec::new();
+    let mut warnings = Vec::new();
+    let summary = run(&mut |v, w| {
+        items.extend(v);
+        warnings.extend_from_slice(w);
+        Ok(())
+    });
+    warnings.truncate(cap);
+    Outcome {
+        items,
+        records: summary.records(),
+        warnings,
+        total: summary.warning_log().total(),
+    }
+}
+
 /// Checks every parallel entry point against the sequential reader.
 fn check_slice(name: &str, bytes: &[u8], opts: ReadOptions, shard: usize, pool: &ThreadPool) {
     let (expected, converted) = sequential(bytes, opts);
@@ -166,6 +190,19 @@ fn check_slice(name: &str, bytes: &[u8], opts: ReadOptions, shard: usize, pool: 
             "fold_records: {ctx}"
         );
         assert_eq!(p.count_records(), expected.records, "count_records: {ctx}");
+
+        let ordered = ordered_outcome(opts.max_warnings, |sink| {
+            p.fold_ordered(
+                Vec::new,
+                |mut v, r| {
+                    v.push(item(r));
+                    v
+                },
+                sink,
+            )
+            .unwrap()
+        });
+        assert_eq!(ordered, expected, "fold_ordered: {ctx}");
 
         let mut out = Vec::new();
         let summary = p
@@ -297,6 +334,21 @@ fn check_stream(
             expected,
             "pipeline fold: {ctx}"
         );
+
+        let ordered = ordered_outcome(opts.max_warnings, |sink| {
+            StreamPipeline::with_options(Chunky::new(bytes, sizes, fail_at), opts)
+                .batch_bytes(batch)
+                .fold_ordered(
+                    Vec::new,
+                    |mut v, r| {
+                        v.push(item(r));
+                        v
+                    },
+                    sink,
+                )
+                .unwrap()
+        });
+        assert_eq!(ordered, expected, "pipeline fold_ordered: {ctx}");
 
         let mut out = Vec::new();
         let summary = StreamPipeline::with_options(Chunky::new(bytes, sizes, fail_at), opts)

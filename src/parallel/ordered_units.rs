@@ -1,6 +1,6 @@
-//! The order-preserving map of
-//! [`ParallelReader::map_ordered`](super::ParallelReader::map_ordered),
-//! planned as it goes.
+//! The order-preserving fold of
+//! [`ParallelReader::fold_ordered`](super::ParallelReader::fold_ordered)
+//! (and so of `map_ordered`), planned as it goes.
 //!
 //! Units are read a window at a time ([`step`]: the results of one window
 //! are handed on in input order while the next window is read), and while
@@ -15,34 +15,38 @@
 //! the [`Stitcher`] (those it had passed by then it dropped), and `units`
 //! holds, in input order, the units it has numbered that are not yet read.
 
-use crate::{Error, ReadOptions, RecordView, WarningLog};
+use crate::{Error, ReadOptions, RecordView, Warning, WarningLog};
 
 use super::ordered::{step, window_len};
 use super::plan::walk_shards;
 use super::stitcher::Stitcher;
 use super::unit::{Unit, UnitIter};
 
-/// What [`map_units`] gives: the number of records, and the units'
-/// warnings in input order (empty logs left out).
-pub(crate) struct Mapped {
+/// What [`fold_units_ordered`] gives: the number of records, and the
+/// units' warnings in input order (empty logs left out).
+pub(crate) struct Folded {
     pub(crate) records: u64,
     pub(crate) logs: Vec<WarningLog>,
 }
 
-/// Maps every record of `buf` with `f`, which appends its output to the
-/// buffer of the record's unit, and hands each unit's non-empty buffer to
-/// `sink`, in input order; shards of about `shard_bytes`. Stops at the
-/// first error of `sink`.
-pub(crate) fn map_units<'a, F, S, E>(
+/// Folds the records of each unit of `buf` into an accumulator of its own
+/// (`init`, then `fold` record by record), and hands each unit's
+/// accumulator with the warnings its records raised to `sink`, in input
+/// order; shards of about `shard_bytes`. Stops at the first error of
+/// `sink`.
+pub(crate) fn fold_units_ordered<'a, T, I, F, S, E>(
     buf: &'a [u8],
     opts: ReadOptions,
     shard_bytes: usize,
-    f: &F,
+    init: &I,
+    fold: &F,
     sink: &mut S,
-) -> Result<Mapped, E>
+) -> Result<Folded, E>
 where
-    F: Fn(Result<RecordView<'a>, Error>, &mut Vec<u8>) + Sync,
-    S: FnMut(&[u8]) -> Result<(), E> + Send,
+    T: Send,
+    I: Fn() -> T + Sync,
+    F: Fn(T, Result<RecordView<'a>, Error>) -> T + Sync,
+    S: FnMut(T, &[Warning]) -> Result<(), E> + Send,
     E: Send,
 {
     let window = window_len();
@@ -53,18 +57,16 @@ where
     };
     let mut logs = Vec::new();
     let work = |u: &mut Unit<'a>| {
-        let mut out = Vec::new();
         let mut it = UnitIter::new(buf, u, opts);
-        for r in it.by_ref() {
-            f(r, &mut out);
-        }
-        (out, it.into_log())
+        let acc = it.by_ref().fold(init(), fold);
+        (acc, it.into_log())
     };
-    let mut hand_on = |(out, log): (Vec<u8>, WarningLog)| {
+    let mut hand_on = |(acc, log): (T, WarningLog)| {
+        let sunk = sink(acc, log.warnings());
         if log.total() > 0 {
             logs.push(log);
         }
-        if out.is_empty() { Ok(()) } else { sink(&out) }
+        sunk
     };
     let mut done = Vec::new();
     loop {
@@ -81,7 +83,7 @@ where
         done = stepped?;
     }
     done.into_iter().try_for_each(&mut hand_on)?;
-    Ok(Mapped {
+    Ok(Folded {
         records: plan.stitcher.records(),
         logs,
     })
@@ -165,15 +167,18 @@ mod tests {
         let len = bytes.len() / 500;
         for shard in [1, 7, len, 3 * len + 1, 100_000] {
             let mut out = Vec::new();
-            let mapped = map_units(
+            let mapped = fold_units_ordered(
                 &bytes,
                 ReadOptions::default(),
                 shard,
-                &|r: Result<RecordView<'_>, Error>, buf: &mut Vec<u8>| {
+                &Vec::new,
+                &|mut buf: Vec<u8>, r: Result<RecordView<'_>, Error>| {
                     buf.extend_from_slice(format!("{},", r.unwrap().record_number()).as_bytes());
+                    buf
                 },
-                &mut |chunk: &[u8]| {
-                    out.extend_from_slice(chunk);
+                &mut |chunk: Vec<u8>, warnings: &[Warning]| {
+                    assert!(warnings.is_empty());
+                    out.extend_from_slice(&chunk);
                     Ok::<(), ()>(())
                 },
             )

@@ -15,7 +15,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use crate::boundary::is_filler;
 use crate::boundary::{Frame, ScanHint, next_frame};
 use crate::reader::ReadState;
-use crate::{Error, MAX_PENDING, ReadOptions, RecordView, Tag, WarningLog};
+use crate::{Error, MAX_PENDING, ReadOptions, RecordView, Tag, Warning, WarningLog};
 
 use super::Summary;
 use super::ordered::{step, window_len};
@@ -378,20 +378,13 @@ impl<R: Read + Send> StreamPipeline<R> {
         G: Fn(T, T) -> T + Sync + Send,
     {
         let mut acc = None;
-        let summary = self.run(
-            |b, opts| {
-                let mut t = Some(init());
-                let out = b.read(opts, |r| t = t.take().map(|t| fold(t, r)));
-                (t, out)
-            },
-            |t| {
-                acc = match (acc.take(), t) {
-                    (Some(a), Some(t)) => Some(reduce(a, t)),
-                    (a, t) => a.or(t),
-                };
-                Ok::<(), std::convert::Infallible>(())
-            },
-        );
+        let summary = self.fold_ordered(&init, fold, |t, _| {
+            acc = match acc.take() {
+                Some(a) => Some(reduce(a, t)),
+                None => Some(t),
+            };
+            Ok::<(), std::convert::Infallible>(())
+        });
         let summary = match summary {
             Ok(s) => s,
             Err(never) => match never {},
@@ -421,13 +414,55 @@ impl<R: Read + Send> StreamPipeline<R> {
         S: FnMut(&[u8]) -> Result<(), E> + Send,
         E: Send,
     {
+        self.fold_ordered(
+            Vec::new,
+            |mut out, r| {
+                f(r, &mut out);
+                out
+            },
+            |out, _| if out.is_empty() { Ok(()) } else { sink(&out) },
+        )
+    }
+
+    /// Folds the records of each batch into an accumulator of its own, in
+    /// parallel, and hands the accumulators to `sink` in input order, each
+    /// with the warnings its batch's records raised, like
+    /// [`ParallelReader::fold_ordered`](super::ParallelReader::fold_ordered).
+    /// Stops at the first error of `sink`.
+    ///
+    /// ```
+    /// # use marcview::parallel::StreamPipeline;
+    /// # use marcview::Record;
+    /// let one = Record::new().to_iso2709().unwrap();
+    /// let bytes = [one.repeat(2), b"\n".to_vec(), one].concat();
+    /// let mut seen = Vec::new();
+    /// StreamPipeline::new(&bytes[..]).batch_bytes(30).fold_ordered(
+    ///     Vec::new,
+    ///     |mut v, r| { v.push(r.unwrap().record_number()); v },
+    ///     |v, warnings| {
+    ///         seen.push((v, warnings.len()));
+    ///         Ok::<(), ()>(())
+    ///     },
+    /// ).unwrap();
+    /// let numbers: Vec<u64> = seen.iter().flat_map(|(v, _)| v.clone()).collect();
+    /// assert_eq!(numbers, [1, 2, 3]);
+    /// assert_eq!(seen.iter().map(|(_, w)| w).sum::<usize>(), 1); // the stray byte
+    /// ```
+    pub fn fold_ordered<T, I, F, S, E>(self, init: I, fold: F, mut sink: S) -> Result<Summary, E>
+    where
+        T: Send,
+        I: Fn() -> T + Sync + Send,
+        F: Fn(T, Result<RecordView<'_>, Error>) -> T + Sync + Send,
+        S: FnMut(T, &[Warning]) -> Result<(), E> + Send,
+        E: Send,
+    {
         self.run(
             |b, opts| {
-                let mut buf = Vec::new();
-                let out = b.read(opts, |r| f(r, &mut buf));
-                (buf, out)
+                let mut t = Some(init());
+                let out = b.read(opts, |r| t = t.take().map(|t| fold(t, r)));
+                (t.unwrap_or_else(&init), out)
             },
-            |buf| if buf.is_empty() { Ok(()) } else { sink(&buf) },
+            &mut sink,
         )
     }
 
@@ -436,7 +471,7 @@ impl<R: Read + Send> StreamPipeline<R> {
     fn run<O, E>(
         self,
         work: impl Fn(&mut Batch, ReadOptions) -> (O, (WarningLog, u64)) + Sync,
-        mut sink: impl FnMut(O) -> Result<(), E> + Send,
+        sink: &mut (impl FnMut(O, &[Warning]) -> Result<(), E> + Send),
     ) -> Result<Summary, E>
     where
         O: Send,
@@ -456,11 +491,12 @@ impl<R: Read + Send> StreamPipeline<R> {
         let mut logs = Vec::new();
         let mut records = 0u64;
         let mut pass = |(o, (log, n)): (O, (WarningLog, u64))| {
+            let sunk = sink(o, log.warnings());
             if log.total() > 0 {
                 logs.push(log);
             }
             records = records.max(n);
-            sink(o)
+            sunk
         };
         std::thread::scope(|scope| {
             scope.spawn(move || cutter.run());

@@ -2,10 +2,10 @@
 
 use rayon::prelude::*;
 
-use crate::{Error, ReadOptions, RecordView};
+use crate::{Error, ReadOptions, RecordView, Warning};
 
 use super::Summary;
-use super::ordered_units::map_units;
+use super::ordered_units::fold_units_ordered;
 use super::overlap::fold_units;
 use super::plan::plan;
 use super::unit::{Unit, UnitIter};
@@ -224,11 +224,67 @@ impl<'a> ParallelReader<'a> {
         S: FnMut(&[u8]) -> Result<(), E> + Send,
         E: Send,
     {
-        let mapped = map_units(self.buf, self.opts, self.shard(), &f, &mut sink)?;
+        self.fold_ordered(
+            Vec::new,
+            |mut out, r| {
+                f(r, &mut out);
+                out
+            },
+            |out, _| if out.is_empty() { Ok(()) } else { sink(&out) },
+        )
+    }
+
+    /// Folds the records of each batch into an accumulator of its own, in
+    /// parallel (`init` makes it, `fold` adds a record), and hands the
+    /// accumulators to `sink` in input order, each with the warnings its
+    /// batch's records raised (the kept ones, in order; the returned
+    /// [`Summary`] has them all again). What `sink` sees in turn is what a
+    /// sequential loop would see, cut into batches, so an ordered output
+    /// can carry more than bytes: per-record problems, counts. About four
+    /// batches per thread are in flight, so memory stays bounded whatever
+    /// the input size. Stops at the first error of `sink`.
+    ///
+    /// ```
+    /// use marcview::parallel::ParallelReader;
+    /// use marcview::{Field, Record, Tag};
+    /// # fn main() -> Result<(), marcview::Error> {
+    /// let mut rec = Record::new();
+    /// rec.push_field(Field::control(Tag::new(1), "x")?)?;
+    /// let one = rec.to_iso2709()?;
+    /// let bytes = [one.repeat(50), b"\n".to_vec(), one.repeat(50)].concat();
+    ///
+    /// // Record numbers and warnings, batch by batch, in input order.
+    /// let (mut numbers, mut stray) = (Vec::new(), Vec::new());
+    /// ParallelReader::new(&bytes).shard_bytes(100).fold_ordered(
+    ///     Vec::new,
+    ///     |mut v, r| {
+    ///         v.push(r.unwrap().record_number());
+    ///         v
+    ///     },
+    ///     |v, warnings| {
+    ///         numbers.extend(v);
+    ///         stray.extend(warnings.iter().map(|w| w.location.record));
+    ///         Ok::<(), ()>(())
+    ///     },
+    /// ).unwrap();
+    /// assert_eq!(numbers, (1..=100).collect::<Vec<u64>>());
+    /// assert_eq!(stray, [51]); // the stray byte before record 51
+    /// # Ok(()) }
+    /// ```
+    pub fn fold_ordered<T, I, F, S, E>(&self, init: I, fold: F, mut sink: S) -> Result<Summary, E>
+    where
+        T: Send,
+        I: Fn() -> T + Sync + Send,
+        F: Fn(T, Result<RecordView<'a>, Error>) -> T + Sync + Send,
+        S: FnMut(T, &[Warning]) -> Result<(), E> + Send,
+        E: Send,
+    {
+        let folded =
+            fold_units_ordered(self.buf, self.opts, self.shard(), &init, &fold, &mut sink)?;
         Ok(Summary::from_logs(
-            mapped.records,
+            folded.records,
             self.opts.max_warnings,
-            mapped.logs,
+            folded.logs,
         ))
     }
 
