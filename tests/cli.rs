@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use marcview::{Field, ReadOptions, Reader, Record, Tag, Writer};
+use marcview::{Field, ReadOptions, Reader, Record, Tag, WriteOptions, Writer};
 
 /// A directory under the system temp dir, removed on drop.
 struct TempDir(PathBuf);
@@ -644,15 +644,27 @@ fn convert_decodes_marc8_for_unicode_formats() {
 fn any_thread_count_gives_the_same_output() {
     let dir = TempDir::new("threads");
     // Enough records (over 1 MB) for several shards of the parallel scanner
-    // (256 KiB at least each), with damage in places so that cuts land near
-    // faults.
+    // (256 KiB at least each) and batches of the stream pipeline (1 MiB),
+    // with problems of every kind in places, so that cuts land near them:
+    // stray bytes, lost terminators, MARC-8 text with a broken escape
+    // (a warning of `convert`), fields too long for ISO 2709 (a record
+    // `convert --to mrc` skips), trailing bytes at the end.
+    let oversize = WriteOptions {
+        allow_oversize: true,
+    };
     let mut bytes = Vec::new();
     for i in 0..12_000 {
-        bytes.extend(
-            record(&format!("t{i}"), &format!("Title {i}"))
-                .to_iso2709()
-                .unwrap(),
-        );
+        let mut rec = record(&format!("t{i}"), &format!("Title {i}"));
+        if i % 97 == 3 {
+            rec.leader_mut().set_coding_byte(b' ');
+            rec.edit_field(1, |f| f.set_subfield(b'a', b"ab\x1B(".as_slice()))
+                .unwrap();
+        }
+        if i % 2_003 == 7 {
+            rec.edit_field(1, |f| f.set_subfield(b'a', "long ".repeat(2_100)))
+                .unwrap();
+        }
+        rec.write_iso2709_into(&mut bytes, oversize).unwrap();
         if i % 371 == 0 {
             bytes.extend_from_slice(b"\r\n");
         }
@@ -661,26 +673,65 @@ fn any_thread_count_gives_the_same_output() {
             bytes[n - 3] = b'#'; // a field terminator lost
         }
     }
+    bytes.extend_from_slice(b"\n\n");
     assert!(bytes.len() > 1_000_000);
     let f = dir.write("many.mrc", &bytes);
-    for cmd in [
+    let gz = {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&bytes).unwrap();
+        enc.finish().unwrap()
+    };
+    let commands: Vec<Vec<&str>> = vec![
         vec!["count"],
         vec!["stats", "--json"],
         vec!["validate"],
         vec!["--strict", "count"],
-    ] {
-        let run = |j: &str| {
-            let mut a = cmd.clone();
-            a.extend(["-j", j, s(&f)]);
-            marcview(&a, None)
-        };
-        let one = run("1");
-        assert_eq!(one.code, 1, "{cmd:?}: the file has problems");
-        for j in ["2", "3", "8"] {
-            let other = run(j);
-            assert_eq!(other.code, one.code, "{cmd:?} -j {j}");
-            assert_eq!(other.stdout, one.stdout, "{cmd:?} -j {j}");
-            assert_eq!(other.stderr, one.stderr, "{cmd:?} -j {j}");
+        vec!["convert", "--to", "mrc"],
+        vec!["convert", "--to", "xml"],
+        vec!["convert", "--to", "json"],
+        vec!["convert", "--to", "ndjson"],
+        vec!["convert", "--to", "mrk", "--utf8"],
+        vec!["convert", "--to", "print"],
+        vec!["--strict", "convert", "--to", "xml"],
+        vec!["--max-warnings", "3", "convert", "--to", "json"],
+    ];
+    for cmd in &commands {
+        // The mapped file, and the same bytes compressed on standard input.
+        for stdin in [None, Some(&gz[..])] {
+            let run = |j: &str| {
+                let mut a = cmd.clone();
+                a.extend(["-j", j, if stdin.is_some() { "-" } else { s(&f) }]);
+                marcview(&a, stdin)
+            };
+            let ctx = format!("{cmd:?}, stdin {}", stdin.is_some());
+            let one = run("1");
+            assert_eq!(one.code, 1, "{ctx}: the file has problems");
+            for j in ["2", "3", "8"] {
+                let other = run(j);
+                assert_eq!(other.code, one.code, "{ctx} -j {j}");
+                assert!(other.stdout_bytes == one.stdout_bytes, "{ctx} -j {j}");
+                assert_eq!(other.stderr, one.stderr, "{ctx} -j {j}");
+            }
         }
     }
+    // The problems the convert runs met are all there.
+    let r = marcview(&["convert", "--to", "xml", "-j", "2", s(&f)], None);
+    assert!(r.stderr.contains("MARC-8"), "{}", r.stderr);
+    let r = marcview(
+        &["--strict", "convert", "--to", "xml", "-j", "2", s(&f)],
+        None,
+    );
+    assert!(r.stderr.contains("MARC-8"), "{}", r.stderr);
+    assert!(r.stderr.contains("unreadable"), "{}", r.stderr);
+    let r = marcview(&["convert", "--to", "mrc", "-j", "2", s(&f)], None);
+    assert!(r.stderr.contains("cannot convert"), "{}", r.stderr);
+    assert!(r.stderr.contains("stray"), "{}", r.stderr);
+    assert!(r.stderr.contains("trailing"), "{}", r.stderr);
+    let skipped = (0..12_000).filter(|i| i % 2_003 == 7).count();
+    assert!(
+        r.stderr
+            .contains(&format!("{skipped} records could not be converted")),
+        "{}",
+        r.stderr
+    );
 }

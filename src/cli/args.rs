@@ -40,9 +40,10 @@ pub struct Common {
     #[arg(long, value_name = "N", default_value_t = 50, global = true)]
     pub max_warnings: u64,
 
-    /// Worker threads for `count`, `stats` and `validate` on ISO 2709 files
-    /// (default: all cores). The output is the same for any number.
-    /// Streams, text formats, `print` and `convert` are read on one thread.
+    /// Worker threads for `count`, `stats`, `validate` and `convert` on ISO
+    /// 2709 input, mapped files and streams (stdin, gzip) alike (default:
+    /// all cores). The output, warnings included, is the same for any
+    /// number. Text formats and `print` are read on one thread.
     #[arg(short = 'j', long, value_name = "N", global = true)]
     pub threads: Option<usize>,
 

@@ -3,22 +3,24 @@
 //! To add a format: a variant of [`Format`], its arm in [`Format::spec`],
 //! and a [`RecordWriter`] for it.
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
+use std::sync::Mutex;
 
-use marcview::json::{JsonStyle, JsonWriter};
 use marcview::marc8::Marc8Options;
-use marcview::mnemonic::MnemonicWriter;
 use marcview::transcode::{self, SourceEncoding, TextEncoding};
-use marcview::xml::XmlWriter;
-use marcview::{Leader, Location, Record, RecordSource, RecordView, Writer};
+use marcview::{
+    Leader, Location, Record, RecordSource, RecordView, Warning, WriteOptions, json, mnemonic, xml,
+};
 
 use super::CliError;
 use super::Status;
 use super::args::{Common, ConvertArgs};
 use super::input::display_name;
 use super::output::Output;
+use super::parallel_scan::{self, Opened};
 use super::problems::{Report, StderrReport, plural};
-use super::scan::{ScanOptions, scan_path};
+use super::scan::{ScanOptions, scan};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -65,69 +67,179 @@ impl Format {
     }
 }
 
-/// A writer of any output format.
-enum AnyWriter {
-    Mrc(Writer<Output>),
-    Xml(XmlWriter<Output>),
-    Json(JsonWriter<Output>),
-    Mrk(MnemonicWriter<Output>),
-}
-
-impl AnyWriter {
-    fn open(format: Format, out: Output) -> AnyWriter {
-        match format {
-            Format::Mrc => AnyWriter::Mrc(Writer::new(out)),
-            Format::Xml => AnyWriter::Xml(XmlWriter::new(out)),
-            Format::Json => AnyWriter::Json(JsonWriter::new(out, JsonStyle::Array)),
-            Format::Ndjson => AnyWriter::Json(JsonWriter::new(out, JsonStyle::Lines)),
-            Format::Mrk | Format::Print => AnyWriter::Mrk(MnemonicWriter::new(out)),
-        }
-    }
-
-    /// Writes one record. `Err(marcview::Error::Write)`: this record cannot
-    /// be written in this format (it is skipped and reported); any other
-    /// error is an output failure.
-    fn write(&mut self, rec: &(impl RecordSource + ?Sized)) -> Result<(), marcview::Error> {
-        match self {
+impl Format {
+    /// Appends `rec` in this format to `out`, as the library's writer for
+    /// the format writes it between what comes before the first record and
+    /// after the last ([`Framed`] writes those). A JSON array's records
+    /// each start with the `,` that separates them from the one before.
+    /// Returns how many characters the format could not hold and were
+    /// written as U+FFFD. On error `out` may hold part of the record.
+    fn encode(
+        self,
+        rec: &(impl RecordSource + ?Sized),
+        out: &mut Vec<u8>,
+    ) -> Result<u64, marcview::Error> {
+        Ok(match self {
             // ISO 2709 goes through the owned record, which checks lengths.
-            AnyWriter::Mrc(w) => {
+            Format::Mrc => {
                 let mut owned = Record::with_leader(*rec.leader());
                 for f in rec.fields() {
                     owned.push_field(marcview::Field::from_view(&f))?;
                 }
-                w.write(&owned)
+                owned.write_iso2709_into(out, WriteOptions::default())?;
+                0
             }
-            AnyWriter::Xml(w) => Ok(w.write(rec)?),
-            AnyWriter::Json(w) => Ok(w.write(rec)?),
-            AnyWriter::Mrk(w) => Ok(w.write(rec)?),
+            Format::Xml => xml::append_record(out, rec),
+            Format::Json => {
+                out.extend_from_slice(JSON_SEPARATOR);
+                json::append_record(out, rec)
+            }
+            Format::Ndjson => {
+                let replaced = json::append_record(out, rec);
+                out.push(b'\n');
+                replaced
+            }
+            Format::Mrk | Format::Print => {
+                mnemonic::append_record(out, rec);
+                0
+            }
+        })
+    }
+}
+
+/// What separates two records of a JSON array.
+const JSON_SEPARATOR: &[u8] = b",\n";
+
+/// The output, with what the format writes before the first record and
+/// after the last.
+struct Framed {
+    out: Output,
+    format: Format,
+    /// Records written.
+    written: u64,
+    /// Whatever comes before the first record is written.
+    started: bool,
+}
+
+impl Framed {
+    fn new(out: Output, format: Format) -> Framed {
+        Framed {
+            out,
+            format,
+            written: 0,
+            started: false,
         }
     }
 
-    /// Characters the format cannot hold that were written as U+FFFD.
-    fn replacements(&self) -> u64 {
-        match self {
-            AnyWriter::Xml(w) => w.replacements(),
-            AnyWriter::Json(w) => w.replacements(),
-            AnyWriter::Mrc(_) | AnyWriter::Mrk(_) => 0,
+    /// Writes what comes before the first record, once.
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            if self.format == Format::Xml {
+                self.out.write_all(xml::COLLECTION_START.as_bytes())?;
+            }
         }
+        Ok(())
     }
 
-    /// Writes whatever closes the output, and flushes it.
-    fn finish(self, name: String) -> Result<(), CliError> {
-        let write_err = |source| CliError::Write {
-            path: name.clone(),
-            source,
+    /// Writes `records` records, encoded one after the other by
+    /// [`Format::encode`].
+    fn write(&mut self, mut bytes: &[u8], records: u64) -> io::Result<()> {
+        if records == 0 {
+            return Ok(());
+        }
+        self.start()?;
+        if self.format == Format::Json && self.written == 0 {
+            self.out.write_all(b"[\n")?;
+            bytes = bytes.strip_prefix(JSON_SEPARATOR).unwrap_or(bytes);
+        }
+        self.written += records;
+        self.out.write_all(bytes)
+    }
+
+    /// Writes what comes after the last record, and flushes.
+    fn finish(mut self) -> Result<(), CliError> {
+        let end: &[u8] = match self.format {
+            Format::Json if self.written == 0 => b"[]\n",
+            Format::Json => b"\n]\n",
+            Format::Xml => xml::COLLECTION_END.as_bytes(),
+            _ => b"",
         };
-        let out = match self {
-            AnyWriter::Mrc(w) => w.into_inner().map_err(|e| match e {
-                marcview::Error::Io(source) => write_err(source),
-                other => write_err(io::Error::other(other.to_string())),
-            })?,
-            AnyWriter::Xml(w) => w.finish().map_err(write_err)?,
-            AnyWriter::Json(w) => w.finish().map_err(write_err)?,
-            AnyWriter::Mrk(w) => w.finish().map_err(write_err)?,
+        let written = self.start().and_then(|()| self.out.write_all(end));
+        if let Err(e) = written {
+            return Err(self.out.error(e));
+        }
+        self.out.finish()
+    }
+}
+
+/// How records are converted.
+#[derive(Clone, Copy)]
+struct Encoder {
+    format: Format,
+    /// Decode MARC-8 (and mislabelled) records to UTF-8.
+    decode: bool,
+    source: SourceEncoding,
+    marc8: Marc8Options,
+}
+
+/// What converting one record can have to report, after its text.
+enum Event {
+    /// A problem met decoding its text (the record was written).
+    Text(Warning),
+    /// The record could not be written in the format (it was skipped).
+    Skipped(Location, marcview::Error),
+}
+
+/// Records converted one after the other: their output, and what there is
+/// to report about them, by record number.
+#[derive(Default)]
+struct Converted {
+    bytes: Vec<u8>,
+    /// Records `bytes` holds.
+    records: u64,
+    /// Characters written as U+FFFD.
+    replaced: u64,
+    events: VecDeque<(u64, Event)>,
+}
+
+impl Encoder {
+    /// Adds `view`, converted, to `into`.
+    fn convert(&self, view: &RecordView<'_>, into: &mut Converted) {
+        let mark = into.bytes.len();
+        let out = &mut into.bytes;
+        let mut warnings = Vec::new();
+        let written = if self.decode && !is_clean_utf8(view, self.source) {
+            transcode::to_utf8(view, self.source, self.marc8, &mut warnings)
+                .and_then(|rec| self.format.encode(&rec, out))
+        } else if self.decode {
+            let mut utf8 = *view.leader();
+            utf8.set_coding_byte(b'a');
+            self.format.encode(&Relabelled { view, leader: utf8 }, out)
+        } else {
+            self.format.encode(view, out)
         };
-        out.finish()
+        let n = view.record_number();
+        into.events
+            .extend(warnings.into_iter().map(|w| (n, Event::Text(w))));
+        match written {
+            Ok(replaced) => {
+                into.records += 1;
+                into.replaced += replaced;
+            }
+            Err(e) => {
+                into.bytes.truncate(mark);
+                let location = Location {
+                    record: n,
+                    record_offset: view.offset(),
+                    offset: view.offset(),
+                    control_number: view
+                        .control_number()
+                        .map(|id| String::from_utf8_lossy(id).into_owned()),
+                };
+                into.events.push_back((n, Event::Skipped(location, e)));
+            }
+        }
     }
 }
 
@@ -161,17 +273,9 @@ struct Skipped {
 }
 
 impl Skipped {
-    fn record(&mut self, input: &str, view: &RecordView<'_>, err: &marcview::Error) {
+    fn record(&mut self, input: &str, location: &Location, err: &marcview::Error) {
         self.count += 1;
         if self.count <= self.max_shown {
-            let location = Location {
-                record: view.record_number(),
-                record_offset: view.offset(),
-                offset: view.offset(),
-                control_number: view
-                    .control_number()
-                    .map(|id| String::from_utf8_lossy(id).into_owned()),
-            };
             let _ = writeln!(
                 io::stderr().lock(),
                 "{input}: error: {location}: cannot convert: {err} (record skipped)"
@@ -180,7 +284,46 @@ impl Skipped {
     }
 }
 
+/// Where converted records go: the framed output, and the reports of what
+/// could not be converted as it was.
+struct Sink {
+    framed: Framed,
+    /// Problems met while decoding text.
+    text_report: StderrReport,
+    skipped: Skipped,
+    replaced: u64,
+}
+
+impl Sink {
+    /// Reports what `c` holds for records up to number `through`; at
+    /// `u64::MAX`, writes its records too and leaves it empty.
+    fn hand_on(&mut self, input: &str, c: &mut Converted, through: u64) -> Result<(), CliError> {
+        while c.events.front().is_some_and(|(n, _)| *n <= through) {
+            let Some((_, event)) = c.events.pop_front() else {
+                break;
+            };
+            match event {
+                Event::Text(w) => self.text_report.warning(input, &w)?,
+                Event::Skipped(location, e) => self.skipped.record(input, &location, &e),
+            }
+        }
+        if through == u64::MAX {
+            self.framed
+                .write(&c.bytes, c.records)
+                .map_err(|e| self.framed.out.error(e))?;
+            self.replaced += c.replaced;
+            c.bytes.clear();
+            c.records = 0;
+            c.replaced = 0;
+        }
+        Ok(())
+    }
+}
+
 /// Runs `convert`: every input, one after the other, into one output.
+/// ISO 2709 inputs are converted on `-j` threads, each batch of records
+/// into a buffer of its own; the buffers and the problems are handed on in
+/// input order, so the output is the same for any number of threads.
 pub fn run(common: &Common, args: &ConvertArgs) -> Status {
     let mut status = Status::default();
     let files = &args.inputs.files;
@@ -201,60 +344,84 @@ pub fn run(common: &Common, args: &ConvertArgs) -> Status {
     };
     let opts = ScanOptions::new(common.strict, false).with_format(common.from);
     let mut report = StderrReport::new(common.max_warnings);
-    // Problems met while decoding text go to their own report.
-    let mut text_report = StderrReport::new(common.max_warnings);
-    let out_name = out.name().to_owned();
-    let mut writer = AnyWriter::open(args.to, out);
-    let decode = spec.unicode_only || args.utf8;
-    let source = common.encoding.source();
-    let marc8_opts = Marc8Options::new()
-        .normalize_nfc(true)
-        .strict(common.strict);
-    let mut text_warnings = Vec::new();
-    let mut skipped = Skipped {
-        count: 0,
-        max_shown: common.max_warnings,
+    let encoder = Encoder {
+        format: args.to,
+        decode: spec.unicode_only || args.utf8,
+        source: common.encoding.source(),
+        marc8: Marc8Options::new()
+            .normalize_nfc(true)
+            .strict(common.strict),
+    };
+    let mut sink = Sink {
+        framed: Framed::new(out, args.to),
+        text_report: StderrReport::new(common.max_warnings),
+        skipped: Skipped {
+            count: 0,
+            max_shown: common.max_warnings,
+        },
+        replaced: 0,
+    };
+    let threads = common.thread_count();
+    // Buffers handed on go back here for the next batches: a fresh one per
+    // batch would be paged in again each time.
+    let spare = Mutex::new(Vec::<Converted>::new());
+    let fresh = || {
+        spare
+            .lock()
+            .ok()
+            .and_then(|mut s| s.pop())
+            .unwrap_or_default()
+    };
+    let give_back = |c: &mut Converted| {
+        if let Ok(mut s) = spare.lock()
+            && s.len() < 4 * threads
+        {
+            s.push(std::mem::take(c));
+        }
     };
     for path in files {
         let name = display_name(path);
-        let write_err = |source| CliError::Write {
-            path: out_name.clone(),
-            source,
-        };
-        let mut convert = |view: &RecordView<'_>| {
-            let written = if decode && !is_clean_utf8(view, source) {
-                match transcode::to_utf8(view, source, marc8_opts, &mut text_warnings) {
-                    Ok(rec) => writer.write(&rec),
-                    Err(e) => Err(e),
-                }
-            } else if decode {
-                let mut utf8 = *view.leader();
-                utf8.set_coding_byte(b'a');
-                writer.write(&Relabelled { view, leader: utf8 })
-            } else {
-                writer.write(view)
-            };
-            for w in text_warnings.drain(..) {
-                let _ = text_report.warning(&name, &w);
+        let converted = parallel_scan::open(path, opts, threads).and_then(|opened| match opened {
+            Opened::Sequential(input) => {
+                let mut c = Converted::default();
+                let mut convert = |view: &RecordView<'_>| {
+                    encoder.convert(view, &mut c);
+                    sink.hand_on(&name, &mut c, u64::MAX)
+                };
+                scan(input, opts, &mut convert, &mut report)
             }
-            match written {
-                Ok(()) => Ok(()),
-                Err(e @ (marcview::Error::Write(_) | marcview::Error::Malformed { .. })) => {
-                    skipped.record(&name, view, &e);
+            Opened::Parallel(input) => parallel_scan::scan_parallel(
+                input,
+                opts,
+                threads,
+                fresh,
+                |mut c, view| {
+                    encoder.convert(view, &mut c);
+                    c
+                },
+                |c, through| {
+                    sink.hand_on(&name, c, through)?;
+                    if through == u64::MAX {
+                        give_back(c);
+                    }
                     Ok(())
-                }
-                Err(marcview::Error::Io(e)) => Err(write_err(e)),
-                Err(other) => Err(write_err(io::Error::other(other.to_string()))),
-            }
-        };
-        if let Err(e) = scan_path(path, opts, &mut convert, &mut report) {
+                },
+                &mut report,
+            ),
+        });
+        if let Err(e) = converted {
             status.fail(&e);
             if e.is_fatal() {
                 return status;
             }
         }
     }
-    let replaced = writer.replacements();
+    let Sink {
+        framed,
+        mut text_report,
+        skipped,
+        replaced,
+    } = sink;
     if replaced > 0 {
         eprintln!(
             "marcview: {replaced} character{} the output format cannot hold (invalid UTF-8, \
@@ -263,7 +430,7 @@ pub fn run(common: &Common, args: &ConvertArgs) -> Status {
         );
         status.problems_found();
     }
-    if let Err(e) = writer.finish(out_name) {
+    if let Err(e) = framed.finish() {
         status.fail(&e);
     }
     report.finish();
@@ -283,4 +450,109 @@ pub fn run(common: &Common, args: &ConvertArgs) -> Status {
         status.problems_found();
     }
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use marcview::json::{JsonStyle, JsonWriter};
+    use marcview::mnemonic::MnemonicWriter;
+    use marcview::xml::XmlWriter;
+    use marcview::{Field, Reader, Tag, Writer};
+
+    fn records(n: usize) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for i in 0..n {
+            let mut r = Record::new();
+            r.push_field(Field::control(Tag::new(1), format!("id{i}")).unwrap())
+                .unwrap();
+            r.push_field(
+                Field::new(Tag::new(245), *b"10")
+                    .with_subfield(b'a', format!("T\u{e9}tre & <{i}> \u{1}"))
+                    .unwrap(),
+            )
+            .unwrap();
+            bytes.extend(r.to_iso2709().unwrap());
+        }
+        bytes
+    }
+
+    /// What the library's writer for `format` writes for `views`.
+    fn library(format: Format, views: &[RecordView<'_>]) -> Vec<u8> {
+        match format {
+            Format::Mrc => {
+                let mut w = Writer::new(Vec::new());
+                for v in views {
+                    w.write(&v.to_owned()).unwrap();
+                }
+                w.into_inner().unwrap()
+            }
+            Format::Xml => {
+                let mut w = XmlWriter::new(Vec::new());
+                views.iter().for_each(|v| w.write(v).unwrap());
+                w.finish().unwrap()
+            }
+            Format::Json | Format::Ndjson => {
+                let style = if format == Format::Json {
+                    JsonStyle::Array
+                } else {
+                    JsonStyle::Lines
+                };
+                let mut w = JsonWriter::new(Vec::new(), style);
+                views.iter().for_each(|v| w.write(v).unwrap());
+                w.finish().unwrap()
+            }
+            Format::Mrk | Format::Print => {
+                let mut w = MnemonicWriter::new(Vec::new());
+                views.iter().for_each(|v| w.write(v).unwrap());
+                w.finish().unwrap()
+            }
+        }
+    }
+
+    #[test]
+    fn batches_framed_give_what_the_library_writers_give() {
+        let dir = std::env::temp_dir().join(format!("marcview-convert-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out");
+        for n in [0, 1, 2, 5] {
+            let bytes = records(n);
+            let views: Vec<RecordView<'_>> = Reader::new(&bytes).map(Result::unwrap).collect();
+            for format in [
+                Format::Mrc,
+                Format::Xml,
+                Format::Json,
+                Format::Ndjson,
+                Format::Mrk,
+                Format::Print,
+            ] {
+                let encoder = Encoder {
+                    format,
+                    decode: false,
+                    source: SourceEncoding::Auto,
+                    marc8: Marc8Options::new(),
+                };
+                let mut framed = Framed::new(Output::open(Some(&path), &[]).unwrap(), format);
+                // Batches of one and of two records, an empty one between.
+                for batch in views.chunks(2).flat_map(|c| [c, &[]]) {
+                    let mut c = Converted::default();
+                    for v in batch {
+                        encoder.convert(v, &mut c);
+                    }
+                    assert!(c.events.is_empty());
+                    framed.write(&c.bytes, c.records).unwrap();
+                }
+                framed.finish().unwrap();
+                let got = std::fs::read(&path).unwrap();
+                let want = library(format, &views);
+                assert!(
+                    got == want,
+                    "{format:?}, {n} records:\n{}\n---\n{}",
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want)
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -2,11 +2,11 @@
 //! and gzip-compressed data (recognized by the magic bytes 1f 8b) are read
 //! as streams.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::MultiGzDecoder;
 use marcview::MappedFile;
@@ -21,7 +21,7 @@ pub enum Source {
     /// A regular, uncompressed file, mapped into memory.
     Mapped(MappedFile),
     /// Anything else, read through a `StreamReader`.
-    Stream(Box<dyn Read>),
+    Stream(Box<dyn Read + Send>),
 }
 
 /// An opened input.
@@ -34,19 +34,19 @@ pub struct Input {
     pub size: Option<u64>,
     /// Bytes taken from the underlying file or stdin so far (before any
     /// decompression), for progress reporting of streams.
-    pub consumed: Rc<Cell<u64>>,
+    pub consumed: Arc<AtomicU64>,
 }
 
 /// Counts the bytes read through it into a shared cell.
 struct Counting<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -75,7 +75,7 @@ pub fn open(path: &Path) -> Result<Input, CliError> {
         path: name.clone(),
         source,
     };
-    let consumed = Rc::new(Cell::new(0));
+    let consumed = Arc::new(AtomicU64::new(0));
     if is_stdin(path) {
         let source = stream(Box::new(io::stdin()), &consumed).map_err(open_err)?;
         return Ok(Input {
@@ -141,10 +141,10 @@ fn read_head(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// A stream over `raw`, decompressed when it starts like gzip. The bytes
 /// peeked to decide are put back in front.
-fn stream(raw: Box<dyn Read>, consumed: &Rc<Cell<u64>>) -> io::Result<Source> {
+fn stream(raw: Box<dyn Read + Send>, consumed: &Arc<AtomicU64>) -> io::Result<Source> {
     let mut raw = Counting {
         inner: raw,
-        count: Rc::clone(consumed),
+        count: Arc::clone(consumed),
     };
     let mut head = [0u8; 2];
     let n = read_head(&mut raw, &mut head)?;
@@ -175,10 +175,10 @@ mod tests {
 
     #[test]
     fn plain_stream_keeps_its_first_bytes() {
-        let c = Rc::new(Cell::new(0));
+        let c = Arc::new(AtomicU64::new(0));
         let s = stream(Box::new(&b"hello"[..]), &c).unwrap();
         assert_eq!(read_all(s), b"hello");
-        assert_eq!(c.get(), 5);
+        assert_eq!(c.load(Ordering::Relaxed), 5);
         let s = stream(Box::new(&b"h"[..]), &c).unwrap();
         assert_eq!(read_all(s), b"h");
         let s = stream(Box::new(&b""[..]), &c).unwrap();
@@ -190,10 +190,10 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(b"records").unwrap();
         let gz = enc.finish().unwrap();
-        let c = Rc::new(Cell::new(0));
+        let c = Arc::new(AtomicU64::new(0));
         let s = stream(Box::new(std::io::Cursor::new(gz.clone())), &c).unwrap();
         assert_eq!(read_all(s), b"records");
-        assert_eq!(c.get(), gz.len() as u64);
+        assert_eq!(c.load(Ordering::Relaxed), gz.len() as u64);
     }
 
     #[test]

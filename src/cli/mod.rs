@@ -7,6 +7,7 @@ mod count;
 mod error;
 mod input;
 mod output;
+mod parallel_scan;
 mod print;
 mod problems;
 mod progress;

@@ -9,7 +9,7 @@ use super::input::is_stdin;
 
 /// Where the output goes.
 pub struct Output {
-    inner: BufWriter<Box<dyn Write>>,
+    inner: BufWriter<Box<dyn Write + Send>>,
     name: String,
     terminal: bool,
 }
@@ -48,11 +48,6 @@ impl Output {
     /// True when writing to a terminal.
     pub fn is_terminal(&self) -> bool {
         self.terminal
-    }
-
-    /// The output's name for messages.
-    pub fn name(&self) -> &str {
-        &self.name
     }
 
     /// Wraps an I/O error of this output.

@@ -50,6 +50,11 @@ pub trait Report {
     /// A problem of a text-format input (MARCXML, JSON, mnemonic), whose
     /// reader located it itself.
     fn text_problem(&mut self, input: &str, problem: &TextProblem) -> Result<(), CliError>;
+    /// The most warnings it shows (the others it only counts): a parallel
+    /// scan keeps no more than this many for each batch of records.
+    fn shown_at_most(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// Writes the line of a text-format problem.
@@ -67,7 +72,7 @@ pub struct StderrReport {
     warnings: u64,
     errors: u64,
     /// Standard error, except in tests.
-    sink: Box<dyn Write>,
+    sink: Box<dyn Write + Send>,
 }
 
 impl StderrReport {
@@ -77,7 +82,7 @@ impl StderrReport {
     }
 
     /// Shows at most `max_shown` lines on `sink`.
-    fn with_sink(max_shown: u64, sink: Box<dyn Write>) -> StderrReport {
+    fn with_sink(max_shown: u64, sink: Box<dyn Write + Send>) -> StderrReport {
         StderrReport {
             max_shown,
             shown: 0,
@@ -144,6 +149,10 @@ impl Report for StderrReport {
     fn unlisted(&mut self, _input: &str, n: u64) -> Result<(), CliError> {
         self.warnings += n;
         Ok(())
+    }
+
+    fn shown_at_most(&self) -> usize {
+        usize::try_from(self.max_shown).unwrap_or(usize::MAX)
     }
 
     fn text_problem(&mut self, input: &str, problem: &TextProblem) -> Result<(), CliError> {

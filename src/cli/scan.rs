@@ -12,6 +12,7 @@ use marcview::{Error, MappedFile, Mode, ReadOptions, Reader, RecordView, StreamR
 
 use super::CliError;
 use super::input::{self, Input, Source};
+use super::parallel_scan::{self, Opened};
 use super::problems::Report;
 use super::progress::Progress;
 use super::text_input::{InputFormat, TextProblem, TextReader, ViewMaker};
@@ -85,7 +86,7 @@ where
 }
 
 /// Hands each record and each problem on, in input order.
-struct Driver<'d, F, R> {
+pub(super) struct Driver<'d, F, R> {
     name: &'d str,
     on_record: &'d mut F,
     report: &'d mut R,
@@ -96,17 +97,34 @@ struct Driver<'d, F, R> {
     progress: &'d Progress,
 }
 
-impl<F, R> Driver<'_, F, R>
+impl<'d, F, R> Driver<'d, F, R>
 where
     F: FnMut(&RecordView<'_>) -> Result<(), CliError>,
     R: Report,
 {
+    /// A driver for the input `name`, with nothing handed on yet.
+    pub(super) fn new(
+        name: &'d str,
+        on_record: &'d mut F,
+        report: &'d mut R,
+        progress: &'d Progress,
+    ) -> Driver<'d, F, R> {
+        Driver {
+            name,
+            on_record,
+            report,
+            summary: Summary::default(),
+            listed: 0,
+            progress,
+        }
+    }
+
     fn record(&mut self, view: &RecordView<'_>) -> Result<(), CliError> {
         self.summary.records += 1;
         (self.on_record)(view)
     }
 
-    fn warnings(&mut self, warnings: Vec<Warning>) -> Result<(), CliError> {
+    pub(super) fn warnings(&mut self, warnings: Vec<Warning>) -> Result<(), CliError> {
         if warnings.is_empty() {
             return Ok(());
         }
@@ -120,7 +138,7 @@ where
         })
     }
 
-    fn bad(&mut self, err: Error) -> Result<(), CliError> {
+    pub(super) fn bad(&mut self, err: Error) -> Result<(), CliError> {
         let read_error = |source| CliError::Read {
             path: self.name.to_owned(),
             source,
@@ -145,7 +163,7 @@ where
         progress.suspend(|| self.report.text_problem(self.name, &problem))
     }
 
-    fn finish(mut self, total_warnings: u64) -> Result<Summary, CliError> {
+    pub(super) fn finish(mut self, total_warnings: u64) -> Result<Summary, CliError> {
         self.summary.warnings = total_warnings;
         let unlisted = total_warnings.saturating_sub(self.listed);
         if unlisted > 0 {
@@ -179,14 +197,7 @@ where
         max_warnings: MAX_WARNINGS_PER_RECORD,
     };
     let progress = Progress::new(size, opts.quiet);
-    let mut d = Driver {
-        name: &name,
-        on_record,
-        report,
-        summary: Summary::default(),
-        listed: 0,
-        progress: &progress,
-    };
+    let mut d = Driver::new(&name, on_record, report, &progress);
     let total_warnings = match source {
         Source::Mapped(map) => {
             let format = opts
@@ -205,7 +216,9 @@ where
             })?;
             let format = opts.format.sniff(head);
             if format.is_iso2709() {
-                read_stream(Box::new(buffered), read_opts, &mut d, || consumed.get())
+                read_stream(Box::new(buffered), read_opts, &mut d, || {
+                    consumed.load(std::sync::atomic::Ordering::Relaxed)
+                })
             } else {
                 match TextReader::new(format, buffered) {
                     Some(text) => read_text(text, &mut d),
@@ -320,11 +333,11 @@ where
 }
 
 /// Reads every record of the input at `path`, folding the good ones into a
-/// value, on `threads` threads when the input is a mapped ISO 2709 file
-/// (other inputs are read sequentially). Problems reach `report` in input
-/// order either way, and the result is the same for any number of threads:
-/// `reduce` sees the partial results in input order, and `init()` must be
-/// neutral for it.
+/// value, on `threads` threads when the input holds ISO 2709 records
+/// (mapped or streamed; other inputs are read sequentially). Problems
+/// reach `report` in input order either way, and the result is the same
+/// for any number of threads: `reduce` sees the partial results in input
+/// order, and `init()` must be neutral for it.
 pub fn fold_path<T, I, F, G, R>(
     path: &Path,
     opts: ScanOptions,
@@ -339,86 +352,41 @@ where
     I: Fn() -> T + Sync + Send,
     F: Fn(T, &RecordView<'_>) -> T + Sync + Send,
     G: Fn(T, T) -> T + Sync + Send,
-    R: Report,
+    R: Report + Send,
 {
-    let input = input::open(path)?;
-    let parallel_map = match &input.source {
-        Source::Mapped(map) if threads > 1 => {
-            let head = &map.bytes()[..map.bytes().len().min(4096)];
-            opts.format.sniff(head).is_iso2709()
+    match parallel_scan::open(path, opts, threads)? {
+        Opened::Sequential(input) => {
+            let mut acc = Some(init());
+            let summary = scan(
+                input,
+                opts,
+                &mut |view: &RecordView<'_>| {
+                    acc = acc.take().map(|a| fold(a, view));
+                    Ok(())
+                },
+                report,
+            )?;
+            Ok((acc.unwrap_or_else(&init), summary))
         }
-        _ => false,
-    };
-    if !parallel_map {
-        let mut acc = Some(init());
-        let summary = scan(
-            input,
-            opts,
-            &mut |view: &RecordView<'_>| {
-                acc = acc.take().map(|a| fold(a, view));
-                Ok(())
-            },
-            report,
-        )?;
-        return Ok((acc.unwrap_or_else(&init), summary));
-    }
-    let Source::Mapped(map) = input.source else {
-        return Err(CliError::Usage(
-            "internal: parallel scan of a stream".into(),
-        ));
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| CliError::Usage(format!("cannot start {threads} threads: {e}")))?;
-    let read_opts = ReadOptions {
-        mode: opts.mode,
-        max_warnings: usize::MAX,
-    };
-    // Each batch: its fold, and its unreadable records (rare) in order.
-    let ((acc, errors), mut par_summary) = pool.install(|| {
-        marcview::parallel::ParallelReader::with_options(map.bytes(), read_opts).fold_records(
-            || (init(), Vec::new()),
-            |(a, mut errs): (T, Vec<Error>), r| match r {
-                Ok(view) => (fold(a, &view), errs),
-                Err(e) => {
-                    errs.push(e);
-                    (a, errs)
-                }
-            },
-            |(a, mut ea), (b, eb)| {
-                ea.extend(eb);
-                (reduce(a, b), ea)
-            },
-        )
-    });
-    // Problems in input order: a record's warnings before its error.
-    let warnings = par_summary.take_warnings();
-    let total_warnings = par_summary.warning_log().total();
-    let bad_records = errors.len() as u64;
-    let progress = Progress::new(None, true);
-    let mut d = Driver {
-        name: &input.name,
-        on_record: &mut |_: &RecordView<'_>| Ok(()),
-        report,
-        summary: Summary::default(),
-        listed: 0,
-        progress: &progress,
-    };
-    let mut errors = errors.into_iter().peekable();
-    for w in warnings {
-        while let Some(e) =
-            errors.next_if(|e| e.location().is_some_and(|l| l.record < w.location.record))
-        {
-            d.bad(e)?;
+        Opened::Parallel(input) => {
+            let mut acc = Some(init());
+            let summary = parallel_scan::scan_parallel(
+                input,
+                opts,
+                threads,
+                || Some(init()),
+                |t: Option<T>, view: &RecordView<'_>| t.map(|t| fold(t, view)),
+                |t: &mut Option<T>, through| {
+                    if through == u64::MAX
+                        && let (Some(a), Some(t)) = (acc.take(), t.take())
+                    {
+                        acc = Some(reduce(a, t));
+                    }
+                    Ok(())
+                },
+                report,
+            )?;
+            Ok((acc.unwrap_or_else(&init), summary))
         }
-        d.warnings(vec![w])?;
     }
-    for e in errors {
-        d.bad(e)?;
-    }
-    let mut summary = d.finish(total_warnings)?;
-    summary.records = par_summary.records() - bad_records;
-    summary.bad_records = bad_records;
-    Ok((acc, summary))
 }
