@@ -23,7 +23,8 @@ use crate::{Subfields, Tag};
 pub struct FieldView<'a> {
     tag: Tag,
     /// The field's bytes, and after them, when the field was read from a
-    /// record, the rest of that record.
+    /// record, whatever followed the field where the record was read (the
+    /// rest of the record, and of the file or buffer after it).
     ///
     /// Invariant: `len <= bytes.len()`; the field is `bytes[..len]`. The
     /// bytes after it are never part of any answer: only the subfield

@@ -73,7 +73,8 @@ pub enum Encoding {
     Other(u8),
 }
 
-/// The 24-byte leader, copied out of the record (it is small and `Copy`).
+/// The 24-byte leader: a record view's is read in place, and it is small
+/// and `Copy` to keep or edit.
 ///
 /// Accessors read positions as they are; the numeric ones return `None` when
 /// the digits are not digits. Validation is the reader's job.
@@ -87,7 +88,8 @@ pub enum Encoding {
 /// assert_eq!(l.bibliographic_level(), b'm');
 /// assert_eq!(l.encoding(), Encoding::Utf8);
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(transparent)]
 pub struct Leader([u8; LEADER_LEN]);
 
 /// Parses an ASCII decimal number without allocating; `None` unless every

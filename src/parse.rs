@@ -70,13 +70,17 @@ impl Faults<'_, '_, '_, '_> {
     }
 }
 
-/// Parses one record. `raw` is the record as delimited by the reader,
-/// normally ending with 0x1D.
+/// Parses one record: `bytes[..len]`, as delimited by the reader (normally
+/// ending with 0x1D). The rest of `bytes`, whatever follows the record, is
+/// not parsed; the view keeps it for its fields' subfield search (see
+/// [`RecordView`]).
 pub(crate) fn parse_record<'a>(
-    raw: &'a [u8],
+    bytes: &'a [u8],
+    len: usize,
     ctx: &Context<'_>,
     log: &mut WarningLog,
 ) -> Result<RecordView<'a>, Error> {
+    let raw = bytes.get(..len).unwrap_or(bytes);
     let first_warning = log.len();
     let mut faults = Faults {
         ctx,
@@ -149,7 +153,11 @@ pub(crate) fn parse_record<'a>(
         faults.log.relabel_from(first_warning, &id);
     }
     Ok(RecordView::from_parts(
-        raw, leader, directory, ctx.record, ctx.offset,
+        bytes,
+        raw.len(),
+        directory,
+        ctx.record,
+        ctx.offset,
     ))
 }
 

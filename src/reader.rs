@@ -191,7 +191,12 @@ impl ReadState {
         {
             let start = std::mem::replace(pos, end);
             let ctx = self.begin_record(buf, start, base_offset, last_001);
-            return Some(parse_record(&buf[start..end], &ctx, &mut self.log));
+            return Some(parse_record(
+                &buf[start..],
+                end - start,
+                &ctx,
+                &mut self.log,
+            ));
         }
         let frame = match next_frame(buf, *pos, at_eof, &mut self.hint) {
             Frame::End { skipped, trailing } => Frame::End {
@@ -247,7 +252,7 @@ impl ReadState {
                 *pos = end;
                 let raw = &buf[start..end];
                 let Some(fault) = fault else {
-                    return Some(parse_record(raw, &ctx, &mut self.log));
+                    return Some(parse_record(&buf[start..], raw.len(), &ctx, &mut self.log));
                 };
                 let mut loc = self.location(self.records, offset, last_001);
                 if let Some(id) = quick_001(raw) {
@@ -265,7 +270,7 @@ impl ReadState {
                 // The boundary fault comes first in the log, but is labelled
                 // with the 001 the repaired record turns out to have.
                 let at = self.log.len();
-                let parsed = parse_record(raw, &ctx, &mut self.log);
+                let parsed = parse_record(&buf[start..], raw.len(), &ctx, &mut self.log);
                 if let Ok(view) = &parsed
                     && let Some(id) = view.control_number()
                 {
