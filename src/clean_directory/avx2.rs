@@ -72,7 +72,9 @@ pub(super) fn is_clean(raw: &[u8], dir: &[RawEntry], base: usize, data_end: usiz
         };
         let g = Group::decode(&k, block);
         let prev = g.prev_ends(&k);
-        let before = if overlap { g.starts } else { carry };
+        // A select, not a branch: whether the last group overlaps depends
+        // on the record.
+        let before = _mm256_blendv_epi8(carry, g.starts, _mm256_set1_epi32(-i32::from(overlap)));
         let want = _mm256_blend_epi32::<1>(prev, before);
         carry = prev;
         bad = _mm256_or_si256(bad, g.faults(want));
