@@ -18,7 +18,7 @@ pub(crate) fn mask16(block: [u8; 16], byte: u8) -> u32 {
     imp::mask16(block, byte)
 }
 
-/// The number of bytes one [`mask_at`] covers.
+/// The number of bytes one mask covers.
 pub(crate) const WINDOW: usize = 64;
 
 /// The positions of `byte` in `bytes[at..]`, at most [`WINDOW`] of them
@@ -28,11 +28,25 @@ pub(crate) const WINDOW: usize = 64;
 /// last 64 bytes (shifted so that bit 0 is `bytes[at]`). Only runs shorter
 /// than 64 bytes in all are put together from blocks that may overlap (or
 /// words, below 16 bytes).
-#[inline(always)]
-pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u64 {
+///
+/// The readers use [`ends_within`]; this is its reference in the tests.
+#[cfg(test)]
+fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u64 {
     if let Some(window) = bytes.get(at..).and_then(<[u8]>::first_chunk::<WINDOW>) {
         return mask64(window, byte);
     }
+    mask_near_end(bytes, at, byte)
+}
+
+/// The positions of `byte` in `bytes[at..]` when they do not fill a whole
+/// window: the last 64 bytes, shifted so that bit 0 is `bytes[at]`; only
+/// runs shorter than 64 bytes in all are put together from blocks that may
+/// overlap (or words, below 16 bytes). Empty when `at` is past the end.
+/// Rare on record views, whose bytes run on past the record: out of line,
+/// so that the loops it would be inlined into keep their registers.
+#[cold]
+#[inline(never)]
+fn mask_near_end(bytes: &[u8], at: usize, byte: u8) -> u64 {
     let len = bytes.len();
     if at >= len {
         return 0;
@@ -45,12 +59,12 @@ pub(crate) fn mask_at(bytes: &[u8], at: usize, byte: u8) -> u64 {
     short_mask(bytes, byte) >> at
 }
 
-/// Where a run `bytes[at..len]` is cut: the positions of `byte` in it, as
-/// [`mask_at`] gives them for `bytes[..len]`, plus the bit of `len` itself
-/// when it lies within the window. The window may be read whole from
-/// `bytes` when `bytes` runs on past `len` (the bits from `len` on are then
-/// dropped), which spares the fields of a record the piecing together that
-/// [`mask_at`] does at the end of its bytes.
+/// Where a run `bytes[at..len]` is cut: the positions of `byte` in it (at
+/// most [`WINDOW`] of them, bit 0 is `bytes[at]`), plus the bit of `len`
+/// itself when it lies within the window. The window is read whole from
+/// `bytes` when it fits there, even when `bytes` runs on past `len` (the
+/// bits from `len` on are then dropped), which spares the fields of a
+/// record the piecing together that [`mask_near_end`] does.
 #[inline(always)]
 pub(crate) fn ends_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u64 {
     let rest = len.wrapping_sub(at);
@@ -61,7 +75,8 @@ pub(crate) fn ends_within(bytes: &[u8], len: usize, at: usize, byte: u8) -> u64 
     {
         return (mask64(window, byte) & end.wrapping_sub(1)) | end;
     }
-    mask_at(bytes.get(..len).unwrap_or(bytes), at, byte) | end
+    // The window does not fit in `bytes` either, or starts past `len`.
+    mask_near_end(bytes.get(..len).unwrap_or(bytes), at, byte) | end
 }
 
 /// `1 << n`, or 0 from 64 on; a conditional move rather than a branch,

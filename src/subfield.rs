@@ -133,20 +133,20 @@ impl<'a> Subfields<'a> {
 }
 
 /// The first window after the one at `window` that holds the end of a
-/// subfield, and those ends; `None` when the field ended before it.
+/// subfield, and those ends; no ends (0) when the field ended before it.
 /// Subfields longer than a window, and fields whose subfields fill more
-/// than one, come here. Out of line, and on plain values, so that the
-/// iterator's state stays in registers.
+/// than one, come here. Out of line, and on plain values in and out (two
+/// registers back), so that the iterator's state stays in registers.
 #[inline(never)]
-fn later_window(bytes: &[u8], len: usize, mut window: usize) -> Option<(usize, u64)> {
+fn later_window(bytes: &[u8], len: usize, mut window: usize) -> (usize, u64) {
     loop {
         window += WINDOW;
         if window > len {
-            return None;
+            return (window, 0);
         }
         let ends = ends_at(bytes, len, window);
         if ends != 0 {
-            return Some((window, ends));
+            return (window, ends);
         }
     }
 }
@@ -169,12 +169,10 @@ impl<'a> Iterator for Subfields<'a> {
                 if self.pos > self.len {
                     return None;
                 }
-                match later_window(self.bytes, self.len, self.window) {
-                    Some((window, ends)) => (self.window, self.ends) = (window, ends),
-                    None => {
-                        self.pos = self.len + 1;
-                        return None;
-                    }
+                (self.window, self.ends) = later_window(self.bytes, self.len, self.window);
+                if self.ends == 0 {
+                    self.pos = self.len + 1;
+                    return None;
                 }
             }
             let end = self.window + self.ends.trailing_zeros() as usize;
