@@ -41,9 +41,10 @@ pub struct Common {
     pub max_warnings: u64,
 
     /// Worker threads for `count`, `stats`, `validate` and `convert` on ISO
-    /// 2709 input, mapped files and streams (stdin, gzip) alike (default:
-    /// all cores). The output, warnings included, is the same for any
-    /// number. Text formats and `print` are read on one thread.
+    /// 2709 files, and for `stats` and `convert` on ISO 2709 streams (stdin,
+    /// gzip) too (default: all cores). The output, warnings included, is
+    /// the same for any number. Text formats and `print` are read on one
+    /// thread.
     #[arg(short = 'j', long, value_name = "N", global = true)]
     pub threads: Option<usize>,
 

@@ -342,7 +342,9 @@ pub fn run(common: &Common, args: &ConvertArgs) -> Status {
             return status;
         }
     };
-    let opts = ScanOptions::new(common.strict, false).with_format(common.from);
+    let opts = ScanOptions::new(common.strict, false)
+        .with_format(common.from)
+        .with_parallel_streams();
     let mut report = StderrReport::new(common.max_warnings);
     let encoder = Encoder {
         format: args.to,

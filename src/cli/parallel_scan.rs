@@ -50,7 +50,8 @@ enum Bytes {
 
 /// Opens `path` (`-`: standard input) to be read on `threads` threads when
 /// it holds ISO 2709 records ([`ScanOptions::format`] decides, from the
-/// first bytes when it is `auto`).
+/// first bytes when it is `auto`) and is a mapped file, or a stream with
+/// [`ScanOptions::parallel_streams`].
 pub fn open(path: &Path, opts: ScanOptions, threads: usize) -> Result<Opened, CliError> {
     let input = input::open(path)?;
     if threads <= 1 {
@@ -71,7 +72,7 @@ pub fn open(path: &Path, opts: ScanOptions, threads: usize) -> Result<Opened, Cl
                 (None, Some(Source::Mapped(map)))
             }
         }
-        Source::Stream(raw) => {
+        Source::Stream(raw) if opts.parallel_streams => {
             let mut buffered = BufReader::with_capacity(64 * 1024, raw);
             let head = buffered.fill_buf().map_err(|source| CliError::Read {
                 path: name.clone(),
@@ -83,6 +84,7 @@ pub fn open(path: &Path, opts: ScanOptions, threads: usize) -> Result<Opened, Cl
                 (None, Some(Source::Stream(Box::new(buffered))))
             }
         }
+        stream @ Source::Stream(_) => (None, Some(stream)),
     };
     Ok(match (parallel, source) {
         (Some(bytes), _) => Opened::Parallel(ParallelInput {

@@ -23,7 +23,9 @@ pub fn run(common: &Common, args: &StatsArgs) -> Status {
             return status;
         }
     };
-    let opts = ScanOptions::new(common.strict, false).with_format(common.from);
+    let opts = ScanOptions::new(common.strict, false)
+        .with_format(common.from)
+        .with_parallel_streams();
     let mut report = StderrReport::new(common.max_warnings);
     let mut stats = Stats::new();
     for path in files {
