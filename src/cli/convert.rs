@@ -1,7 +1,8 @@
 //! `marcview convert --to FORMAT`: rewrites records in another format.
 //!
-//! To add a format: a variant of [`Format`], its arm in [`Format::spec`],
-//! and a [`RecordWriter`] for it.
+//! To add a format: a variant of [`Format`], and its arms in
+//! [`Format::spec`], [`Format::encode`] and, when it has something around
+//! its records, [`Framed`].
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -117,8 +118,6 @@ struct Framed {
     format: Format,
     /// Records written.
     written: u64,
-    /// Whatever comes before the first record is written.
-    started: bool,
 }
 
 impl Framed {
@@ -127,19 +126,7 @@ impl Framed {
             out,
             format,
             written: 0,
-            started: false,
         }
-    }
-
-    /// Writes what comes before the first record, once.
-    fn start(&mut self) -> io::Result<()> {
-        if !self.started {
-            self.started = true;
-            if self.format == Format::Xml {
-                self.out.write_all(xml::COLLECTION_START.as_bytes())?;
-            }
-        }
-        Ok(())
     }
 
     /// Writes `records` records, encoded one after the other by
@@ -148,25 +135,31 @@ impl Framed {
         if records == 0 {
             return Ok(());
         }
-        self.start()?;
-        if self.format == Format::Json && self.written == 0 {
-            self.out.write_all(b"[\n")?;
-            bytes = bytes.strip_prefix(JSON_SEPARATOR).unwrap_or(bytes);
+        if self.written == 0 {
+            match self.format {
+                Format::Xml => self.out.write_all(xml::COLLECTION_START.as_bytes())?,
+                Format::Json => {
+                    self.out.write_all(b"[\n")?;
+                    bytes = bytes.strip_prefix(JSON_SEPARATOR).unwrap_or(bytes);
+                }
+                _ => {}
+            }
         }
         self.written += records;
         self.out.write_all(bytes)
     }
 
-    /// Writes what comes after the last record, and flushes.
+    /// Writes what comes after the last record (an empty collection or
+    /// array when there was none), and flushes.
     fn finish(mut self) -> Result<(), CliError> {
-        let end: &[u8] = match self.format {
-            Format::Json if self.written == 0 => b"[]\n",
-            Format::Json => b"\n]\n",
-            Format::Xml => xml::COLLECTION_END.as_bytes(),
-            _ => b"",
+        let end = match (self.format, self.written) {
+            (Format::Json, 0) => "[]\n",
+            (Format::Json, _) => "\n]\n",
+            (Format::Xml, 0) => &format!("{}{}", xml::COLLECTION_START, xml::COLLECTION_END),
+            (Format::Xml, _) => xml::COLLECTION_END,
+            _ => "",
         };
-        let written = self.start().and_then(|()| self.out.write_all(end));
-        if let Err(e) = written {
+        if let Err(e) = self.out.write_all(end.as_bytes()) {
             return Err(self.out.error(e));
         }
         self.out.finish()

@@ -63,43 +63,40 @@ pub fn open(path: &Path, opts: ScanOptions, threads: usize) -> Result<Opened, Cl
         size,
         consumed,
     } = input;
-    let (parallel, source) = match source {
-        Source::Mapped(map) => {
-            let head = &map.bytes()[..map.bytes().len().min(4096)];
-            if opts.format.sniff(head).is_iso2709() {
-                (Some(Bytes::Mapped(map)), None)
-            } else {
-                (None, Some(Source::Mapped(map)))
-            }
-        }
+    let bytes = match source {
+        Source::Mapped(map) if opts.format.sniff(map.bytes()).is_iso2709() => Bytes::Mapped(map),
         Source::Stream(raw) if opts.parallel_streams => {
             let mut buffered = BufReader::with_capacity(64 * 1024, raw);
             let head = buffered.fill_buf().map_err(|source| CliError::Read {
                 path: name.clone(),
                 source,
             })?;
-            if opts.format.sniff(head).is_iso2709() {
-                (Some(Bytes::Stream(buffered)), None)
-            } else {
-                (None, Some(Source::Stream(Box::new(buffered))))
+            if !opts.format.sniff(head).is_iso2709() {
+                let source = Source::Stream(Box::new(buffered));
+                return Ok(Opened::Sequential(Input {
+                    name,
+                    source,
+                    size,
+                    consumed,
+                }));
             }
+            Bytes::Stream(buffered)
         }
-        stream @ Source::Stream(_) => (None, Some(stream)),
+        source => {
+            return Ok(Opened::Sequential(Input {
+                name,
+                source,
+                size,
+                consumed,
+            }));
+        }
     };
-    Ok(match (parallel, source) {
-        (Some(bytes), _) => Opened::Parallel(ParallelInput {
-            name,
-            bytes,
-            size,
-            consumed,
-        }),
-        (None, source) => Opened::Sequential(Input {
-            name,
-            source: source.unwrap_or_else(|| Source::Stream(Box::new(std::io::empty()))),
-            size,
-            consumed,
-        }),
-    })
+    Ok(Opened::Parallel(ParallelInput {
+        name,
+        bytes,
+        size,
+        consumed,
+    }))
 }
 
 /// One batch: the caller's accumulator, the records that could not be

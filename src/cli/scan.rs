@@ -212,9 +212,7 @@ where
     let mut d = Driver::new(&name, on_record, report, &progress);
     let total_warnings = match source {
         Source::Mapped(map) => {
-            let format = opts
-                .format
-                .sniff(&map.bytes()[..map.bytes().len().min(4096)]);
+            let format = opts.format.sniff(map.bytes());
             match TextReader::new(format, map.bytes()) {
                 Some(text) => read_text(text, &mut d),
                 None => read_mapped(&map, read_opts, &mut d),

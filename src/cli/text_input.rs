@@ -33,11 +33,13 @@ impl InputFormat {
         matches!(self, InputFormat::Auto | InputFormat::Mrc)
     }
 
-    /// Decides `Auto` from the first bytes of the input.
+    /// Decides `Auto` from the first bytes of the input (`head` may be all
+    /// of it: at most the first 4 KiB are looked at).
     pub fn sniff(self, head: &[u8]) -> InputFormat {
         if self != InputFormat::Auto {
             return self;
         }
+        let head = &head[..head.len().min(4096)];
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         match head.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'<') => InputFormat::Xml,
